@@ -1,0 +1,1 @@
+//! The ArcGIS REST client.

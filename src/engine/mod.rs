@@ -1,0 +1,1 @@
+//! The UI-agnostic engine.

@@ -1,0 +1,1 @@
+//! The fake ArcGIS portal: an in-memory org served over real loopback HTTP(S).
