@@ -1,1 +1,160 @@
-//! The ArcGIS REST client.
+//! The ArcGIS REST client: HTTP and JSON only (no terminal, no disk writes).
+//!
+//! [`Client`] is cheap to clone and shared by every worker. It owns one request layer
+//! ([`request`]), the token manager ([`auth`]) and the rule of which hosts may see the token
+//! ([`scope`]). The REST areas live under [`api`], typed responses under [`models`].
+
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod json;
+pub mod models;
+pub mod paging;
+pub mod portal_url;
+pub mod request;
+pub mod retry;
+pub mod scope;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use auth::{Credentials, TokenManager};
+pub use error::{Error, Result};
+pub use portal_url::PortalUrl;
+pub use retry::RetryPolicy;
+
+/// The fixed `Referer` sent with every request and used when generating tokens.
+pub const REFERER: &str = "agol-tui";
+
+/// A portal client: the portal, an HTTP connection pool, optional credentials.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    portal: PortalUrl,
+    auth: Option<Arc<TokenManager>>,
+    retry: RetryPolicy,
+    scope: scope::TokenScope,
+}
+
+/// Builds a [`Client`].
+pub struct ClientBuilder {
+    portal: PortalUrl,
+    ca_pem: Vec<Vec<u8>>,
+    retry: RetryPolicy,
+    timeout: Duration,
+    connect_timeout: Duration,
+    credentials: Option<Credentials>,
+}
+
+impl ClientBuilder {
+    /// Trusts an extra CA certificate (PEM bytes) on top of the system roots.
+    pub fn ca_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.ca_pem.push(pem.into());
+        self
+    }
+
+    /// Trusts the CA certificate(s) in a PEM file (`--ca-file`, `AGOL_CA_FILE`).
+    pub fn ca_file(self, path: &Path) -> Result<Self> {
+        let pem = std::fs::read(path).map_err(|e| {
+            Error::Auth(format!(
+                "cannot read the CA file {}: {e}; pass a PEM certificate file with --ca-file",
+                path.display()
+            ))
+        })?;
+        Ok(self.ca_pem(pem))
+    }
+
+    /// Sets the retry policy.
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Sets the per-read timeout (default 120 s; large downloads keep going while bytes flow).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Signs requests with these credentials.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Result<Client> {
+        let mut http = reqwest::Client::builder()
+            .connect_timeout(self.connect_timeout)
+            .read_timeout(self.timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("agol-tui/", env!("CARGO_PKG_VERSION")));
+        let mut certs = Vec::new();
+        for pem in &self.ca_pem {
+            let found = reqwest::Certificate::from_pem_bundle(pem)
+                .map_err(|e| Error::Auth(format!("the CA file is not a PEM certificate: {e}")))?;
+            if found.is_empty() {
+                return Err(Error::Auth(
+                    "the CA file holds no PEM certificate (expected -----BEGIN CERTIFICATE-----)"
+                        .into(),
+                ));
+            }
+            certs.extend(found);
+        }
+        if !certs.is_empty() {
+            http = http.tls_certs_merge(certs);
+        }
+        let http = http.build().map_err(|e| Error::Transport {
+            kind: error::TransportKind::Tls,
+            url: self.portal.root().to_string(),
+            message: format!("cannot set up the HTTP client: {e}"),
+        })?;
+        let auth = self.credentials.map(|c| Arc::new(TokenManager::new(c)));
+        Ok(Client {
+            inner: Arc::new(Inner {
+                scope: scope::TokenScope::new(self.portal.clone()),
+                http,
+                portal: self.portal,
+                auth,
+                retry: self.retry,
+            }),
+        })
+    }
+}
+
+impl Client {
+    /// Starts building a client for a portal.
+    pub fn builder(portal: PortalUrl) -> ClientBuilder {
+        ClientBuilder {
+            portal,
+            ca_pem: Vec::new(),
+            retry: RetryPolicy::default(),
+            timeout: Duration::from_secs(120),
+            connect_timeout: Duration::from_secs(20),
+            credentials: None,
+        }
+    }
+
+    /// The portal this client talks to.
+    pub fn portal(&self) -> &PortalUrl {
+        &self.inner.portal
+    }
+
+    /// The token manager, when the client signs its requests.
+    pub fn token_manager(&self) -> Option<&Arc<TokenManager>> {
+        self.inner.auth.as_ref()
+    }
+
+    /// Gets a valid token now (signing in if needed); proves the credentials work.
+    pub async fn sign_in(&self) -> Result<()> {
+        match &self.inner.auth {
+            Some(auth) => auth.token(self).await.map(|_| ()),
+            None => Ok(()),
+        }
+    }
+}

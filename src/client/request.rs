@@ -1,0 +1,358 @@
+//! The one request layer: `f=json`, the fixed `Referer`, the token (header on GET, form field on
+//! POST, only for trusted hosts), long GETs as POSTs, the error envelope, retries, 498/499 replay.
+
+use bytes::Bytes;
+use secrecy::{ExposeSecret, SecretString};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::error::{Error, Result, TransportKind};
+use super::json::{check_envelope, from_value, parse_value};
+use super::retry::parse_retry_after;
+use super::{Client, REFERER};
+
+/// URLs longer than this are sent as POST (arcgis-rest-js uses the same threshold).
+pub const MAX_GET_URL: usize = 2000;
+
+/// HTTP method of a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// GET (reads).
+    Get,
+    /// POST with an urlencoded form.
+    Post,
+}
+
+/// One logical request to a portal or ArcGIS Server.
+#[derive(Debug, Clone)]
+pub struct Call {
+    method: Method,
+    url: String,
+    params: Vec<(String, String)>,
+    safe: bool,
+    json: bool,
+    anonymous: bool,
+}
+
+impl Call {
+    /// A GET that returns JSON (safe to retry).
+    pub fn get(url: impl Into<String>) -> Self {
+        Call {
+            method: Method::Get,
+            url: url.into(),
+            params: Vec::new(),
+            safe: true,
+            json: true,
+            anonymous: false,
+        }
+    }
+
+    /// A POST that changes something (never retried automatically).
+    pub fn post(url: impl Into<String>) -> Self {
+        Call {
+            method: Method::Post,
+            safe: false,
+            ..Call::get(url)
+        }
+    }
+
+    /// A POST that only reads (e.g. token requests), safe to retry.
+    pub fn post_read(url: impl Into<String>) -> Self {
+        Call {
+            safe: true,
+            ..Call::post(url)
+        }
+    }
+
+    /// Adds a parameter.
+    pub fn param(mut self, name: &str, value: impl ToString) -> Self {
+        self.params.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Adds a parameter when present.
+    pub fn param_opt(self, name: &str, value: Option<impl ToString>) -> Self {
+        match value {
+            Some(v) => self.param(name, v),
+            None => self,
+        }
+    }
+
+    /// Asks for raw bytes: no `f=json` is added.
+    pub fn raw(mut self) -> Self {
+        self.json = false;
+        self
+    }
+
+    /// Never attaches a token (sign-in calls, federation probes).
+    pub fn anonymous(mut self) -> Self {
+        self.anonymous = true;
+        self
+    }
+
+    /// The URL without parameters.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+}
+
+/// What the layer hands back for a JSON call: the decoded value and the bytes as returned.
+#[derive(Debug, Clone)]
+pub struct JsonBody {
+    /// The parsed document (already checked for the error envelope).
+    pub value: Value,
+    /// The exact bytes the server sent.
+    pub raw: Bytes,
+}
+
+impl Client {
+    /// Sends a JSON call and decodes the answer into `T`.
+    pub async fn json<T: DeserializeOwned>(&self, call: Call) -> Result<T> {
+        let url = call.url.clone();
+        let body = self.json_body(call).await?;
+        from_value(&url, body.value)
+    }
+
+    /// Sends a JSON call and returns the checked value together with the raw bytes.
+    pub async fn json_body(&self, call: Call) -> Result<JsonBody> {
+        self.run(&call, |resp, url| async move {
+            let raw = read_body(resp, &url).await?;
+            let value = parse_value(&url, &raw)?;
+            check_envelope(&url, &value)?;
+            Ok(JsonBody { value, raw })
+        })
+        .await
+    }
+
+    /// Sends a call and returns the whole body as bytes (an ArcGIS error body still fails).
+    pub async fn bytes(&self, call: Call) -> Result<Bytes> {
+        self.run(&call.raw(), |resp, url| async move {
+            let looks_json = content_type_is_texty(&resp);
+            let raw = read_body(resp, &url).await?;
+            if looks_json
+                && raw.len() < 64 * 1024
+                && raw.trim_ascii_start().starts_with(b"{\"error\"")
+                && let Ok(value) = parse_value(&url, &raw)
+            {
+                check_envelope(&url, &value)?;
+            }
+            Ok(raw)
+        })
+        .await
+    }
+
+    /// Sends a call and hands back the streaming response after the status check, for large
+    /// downloads that go straight to disk.
+    pub async fn stream(&self, call: Call) -> Result<reqwest::Response> {
+        self.run(&call.raw(), |resp, _url| async move { Ok(resp) })
+            .await
+    }
+
+    /// The retry / token-refresh loop around one call; `read` turns a response into `T`.
+    async fn run<T, F, Fut>(&self, call: &Call, read: F) -> Result<T>
+    where
+        F: Fn(reqwest::Response, String) -> Fut,
+        Fut: std::future::Future<Output = Result<T>>,
+    {
+        let policy = self.inner.retry;
+        let mut attempt = 0u32;
+        let mut replayed_after_refresh = false;
+        loop {
+            attempt += 1;
+            let token = if call.anonymous {
+                None
+            } else {
+                self.token_for(&call.url).await?
+            };
+            let outcome = match self.send_once(call, token.as_ref()).await {
+                Ok(resp) => match status_error(&resp, &call.url) {
+                    Some(status_err) => {
+                        // Read a JSON error body from a real 4xx/5xx when there is one.
+                        let fallback = status_err;
+                        let body = resp.bytes().await.unwrap_or_default();
+                        match parse_value(&call.url, &body) {
+                            Ok(v) if check_envelope(&call.url, &v).is_err() => {
+                                Err(check_envelope(&call.url, &v).unwrap_err())
+                            }
+                            _ => Err(fallback),
+                        }
+                    }
+                    None => read(resp, call.url.clone()).await,
+                },
+                Err(e) => Err(e),
+            };
+            let err = match outcome {
+                Ok(v) => return Ok(v),
+                Err(e) => e,
+            };
+            if err.is_auth() {
+                if let (Some(auth), Some(sent)) = (&self.inner.auth, &token)
+                    && !replayed_after_refresh
+                {
+                    tracing::info!(url = %call.url, "token rejected; refreshing and replaying once");
+                    auth.invalidate(sent).await;
+                    replayed_after_refresh = true;
+                    continue;
+                }
+                if token.is_some() || self.inner.auth.is_some() && !call.anonymous {
+                    return Err(Error::InvalidToken {
+                        url: call.url.clone(),
+                        message: auth_message(&err),
+                    });
+                }
+                return Err(err);
+            }
+            if call.safe && err.is_retryable() && attempt < policy.max_attempts {
+                let wait = policy.delay(attempt, err.retry_after());
+                tracing::warn!(url = %call.url, attempt, wait_ms = wait.as_millis() as u64, error = %err, "retrying");
+                tokio::time::sleep(wait).await;
+                continue;
+            }
+            return Err(err);
+        }
+    }
+
+    /// Sends one HTTP request: parameters, `Referer`, token placement, GET→POST for long URLs.
+    async fn send_once(
+        &self,
+        call: &Call,
+        token: Option<&SecretString>,
+    ) -> Result<reqwest::Response> {
+        let mut params = call.params.clone();
+        if call.json && !params.iter().any(|(k, _)| k == "f") {
+            params.push(("f".into(), "json".into()));
+        }
+        let mut method = call.method;
+        if method == Method::Get && get_url_len(&call.url, &params) > MAX_GET_URL {
+            method = Method::Post;
+        }
+        let http = &self.inner.http;
+        let mut req = match method {
+            Method::Get => http.get(&call.url).query(&params),
+            Method::Post => {
+                if let Some(t) = token {
+                    params.push(("token".into(), t.expose_secret().to_string()));
+                }
+                http.post(&call.url).form(&params)
+            }
+        };
+        req = req.header(reqwest::header::REFERER, REFERER);
+        if let (Method::Get, Some(t)) = (method, token) {
+            req = req.header(
+                "X-Esri-Authorization",
+                format!("Bearer {}", t.expose_secret()),
+            );
+        }
+        tracing::debug!(method = ?method, url = %call.url, with_token = token.is_some(), "request");
+        req.send().await.map_err(|e| transport_error(&call.url, &e))
+    }
+
+    /// The token for a URL, or `None` when the host must not receive it.
+    /// Boxed because signing in and probing federation send requests themselves.
+    fn token_for<'a>(
+        &'a self,
+        url: &'a str,
+    ) -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<Option<SecretString>>> + Send + 'a>,
+    > {
+        Box::pin(async move {
+            let Some(auth) = &self.inner.auth else {
+                return Ok(None);
+            };
+            if !self.inner.scope.allows(self, url).await {
+                tracing::debug!(
+                    url,
+                    "host is not the portal or a federated server: no token sent"
+                );
+                return Ok(None);
+            }
+            auth.token(self).await.map(Some)
+        })
+    }
+}
+
+fn auth_message(err: &Error) -> String {
+    match err {
+        Error::Api { message, .. } => message.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn get_url_len(url: &str, params: &[(String, String)]) -> usize {
+    let query: usize = params.iter().map(|(k, v)| k.len() + v.len() * 3 + 2).sum();
+    url.len() + query
+}
+
+fn content_type_is_texty(resp: &reqwest::Response) -> bool {
+    resp.headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|ct| ct.contains("json") || ct.starts_with("text/"))
+        .unwrap_or(true)
+}
+
+/// A real HTTP error status as an error, with `Retry-After`.
+fn status_error(resp: &reqwest::Response, url: &str) -> Option<Error> {
+    let status = resp.status();
+    if status.is_success() || status.is_redirection() && status != reqwest::StatusCode::NOT_MODIFIED
+    {
+        return None;
+    }
+    let retry_after = parse_retry_after(
+        resp.headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok()),
+    );
+    Some(Error::Http {
+        status: status.as_u16(),
+        url: url.to_string(),
+        retry_after,
+    })
+}
+
+async fn read_body(resp: reqwest::Response, url: &str) -> Result<Bytes> {
+    resp.bytes().await.map_err(|e| transport_error(url, &e))
+}
+
+/// Classifies a reqwest error; the message never holds a token (tokens are never in URLs).
+pub fn transport_error(url: &str, e: &reqwest::Error) -> Error {
+    let text = error_chain(e);
+    let kind = if e.is_timeout() {
+        TransportKind::Timeout
+    } else if text.contains("certificate")
+        || text.contains("tls")
+        || text.contains("TLS")
+        || text.contains("handshake")
+    {
+        TransportKind::Tls
+    } else if e.is_connect() {
+        TransportKind::Connect
+    } else if e.is_body()
+        || e.is_decode()
+        || text.contains("reset")
+        || text.contains("closed")
+        || e.is_request()
+    {
+        TransportKind::Interrupted
+    } else {
+        TransportKind::Other
+    };
+    Error::Transport {
+        kind,
+        url: url.to_string(),
+        message: text,
+    }
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = s.source();
+    }
+    parts.join(": ")
+}
