@@ -1,1 +1,183 @@
-//! Headless subcommands.
+//! Headless subcommands (cron, systemd, scripts): argument definitions and dispatch.
+
+pub mod connect;
+pub mod demo;
+pub mod demo_server;
+pub mod login;
+pub mod logging;
+pub mod report;
+pub mod scan;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::engine::selection::Selection;
+
+/// Exit code: everything worked.
+pub const EXIT_OK: i32 = 0;
+/// Exit code: the command failed.
+pub const EXIT_FAILURE: i32 = 1;
+/// Exit code: bad usage or configuration.
+pub const EXIT_USAGE: i32 = 2;
+/// Exit code: some items failed, all others were done.
+pub const EXIT_PARTIAL: i32 = 3;
+
+/// agol-tui: scan, back up, verify and restore ArcGIS Online / Enterprise content.
+#[derive(Debug, Parser)]
+#[command(name = "agol-tui", version, about, long_about = None)]
+pub struct Cli {
+    /// Config file (default: the per-user config dir, or AGOL_CONFIG).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Profile from the config file.
+    #[arg(long, global = true, env = "AGOL_PROFILE", value_name = "NAME")]
+    pub profile: Option<String>,
+    /// More log output on stderr (-v info, -vv debug).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// The command; none opens the TUI.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Sign in, show who you are and save the profile (never a password).
+    Login(login::LoginArgs),
+    /// Write an inventory CSV of the selected items.
+    Scan(scan::ScanArgs),
+    /// Run agol-tui on the built-in sample portal (no account needed).
+    Demo(demo::DemoArgs),
+    /// Serve the built-in sample portal and print its URL and credentials.
+    DemoServer(demo_server::DemoServerArgs),
+}
+
+/// How to reach and sign in to the portal (flags override env, env overrides the profile).
+#[derive(Debug, Clone, Args, Default)]
+pub struct ConnectArgs {
+    /// Portal URL, e.g. https://acme.maps.arcgis.com or https://gis.example.com/portal.
+    #[arg(long, env = "AGOL_PORTAL", value_name = "URL")]
+    pub portal: Option<String>,
+    /// Username.
+    #[arg(long, env = "AGOL_USERNAME", value_name = "NAME")]
+    pub username: Option<String>,
+    /// Read the password from the first line of standard input (else AGOL_PASSWORD, else a prompt).
+    #[arg(long, conflicts_with_all = ["token_stdin", "oauth"])]
+    pub password_stdin: bool,
+    /// Read a pre-issued token or API key from standard input (else AGOL_TOKEN).
+    #[arg(long, conflicts_with = "oauth")]
+    pub token_stdin: bool,
+    /// Sign in with OAuth 2.0 (SAML, MFA and social logins).
+    #[arg(long)]
+    pub oauth: bool,
+    /// Allow plain http to a portal that is not on this machine.
+    #[arg(long)]
+    pub allow_http: bool,
+    /// Extra CA certificate (PEM) for portals with a private CA.
+    #[arg(long, env = "AGOL_CA_FILE", value_name = "FILE")]
+    pub ca_file: Option<PathBuf>,
+}
+
+/// Which items a command works on (design.md §5).
+#[derive(Debug, Clone, Args, Default)]
+pub struct SelectionArgs {
+    /// Everything: as an admin every user's content, otherwise all you can see in the org.
+    #[arg(long)]
+    pub all: bool,
+    /// These item ids.
+    #[arg(long = "id", value_name = "ID", num_args = 1..)]
+    pub ids: Vec<String>,
+    /// Content of these owners.
+    #[arg(long = "owner", value_name = "USER", num_args = 1..)]
+    pub owners: Vec<String>,
+    /// Only this folder (title; `/` for the root folder).
+    #[arg(long, value_name = "FOLDER")]
+    pub folder: Option<String>,
+    /// Only these item types (e.g. "Web Map").
+    #[arg(long = "type", value_name = "TYPE", num_args = 1..)]
+    pub types: Vec<String>,
+    /// Only items with one of these tags.
+    #[arg(long = "tag", value_name = "TAG", num_args = 1..)]
+    pub tags: Vec<String>,
+    /// A portal search query, e.g. 'owner:jdoe AND type:"Web Map"'.
+    #[arg(long, value_name = "Q")]
+    pub query: Option<String>,
+    /// Only authoritative items.
+    #[arg(long)]
+    pub authoritative: bool,
+    /// Leave out these item types.
+    #[arg(long = "exclude-type", value_name = "TYPE", num_args = 1..)]
+    pub exclude_types: Vec<String>,
+    /// Leave out items with any of these tags.
+    #[arg(long = "exclude-tag", value_name = "TAG", num_args = 1..)]
+    pub exclude_tags: Vec<String>,
+}
+
+impl From<&SelectionArgs> for Selection {
+    fn from(a: &SelectionArgs) -> Self {
+        Selection {
+            all: a.all,
+            ids: a.ids.clone(),
+            owners: a.owners.clone(),
+            folder: a.folder.clone(),
+            types: a.types.clone(),
+            tags: a.tags.clone(),
+            query: a.query.clone(),
+            authoritative: a.authoritative,
+            exclude_types: a.exclude_types.clone(),
+            exclude_tags: a.exclude_tags.clone(),
+        }
+    }
+}
+
+/// A failure with the exit code it maps to.
+#[derive(Debug)]
+pub struct CliError {
+    /// Exit code.
+    pub code: i32,
+    /// The message for the person.
+    pub message: String,
+}
+
+impl CliError {
+    /// A usage/config error (exit 2).
+    pub fn usage(message: impl Into<String>) -> Self {
+        CliError { code: EXIT_USAGE, message: message.into() }
+    }
+
+    /// A failure (exit 1).
+    pub fn failure(message: impl Into<String>) -> Self {
+        CliError { code: EXIT_FAILURE, message: message.into() }
+    }
+}
+
+impl From<crate::client::Error> for CliError {
+    fn from(e: crate::client::Error) -> Self {
+        let code = match e {
+            crate::client::Error::InvalidPortalUrl { .. } => EXIT_USAGE,
+            _ => EXIT_FAILURE,
+        };
+        CliError { code, message: e.to_string() }
+    }
+}
+
+impl From<crate::config::ConfigError> for CliError {
+    fn from(e: crate::config::ConfigError) -> Self {
+        CliError::usage(e.to_string())
+    }
+}
+
+/// Runs a subcommand; returns the exit code.
+pub async fn run(cli: Cli) -> Result<i32, CliError> {
+    match &cli.command {
+        Some(Command::Login(args)) => login::run(&cli, args).await,
+        Some(Command::Scan(args)) => scan::run(&cli, args).await,
+        Some(Command::Demo(args)) => demo::run(args).await,
+        Some(Command::DemoServer(args)) => demo_server::run(args).await,
+        None => Err(CliError::usage(
+            "the terminal UI is not built yet; use a subcommand such as `agol-tui scan --all --out inventory.csv` (see --help)",
+        )),
+    }
+}

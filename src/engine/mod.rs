@@ -1,1 +1,7 @@
-//! The UI-agnostic engine.
+//! The UI-agnostic engine: listing a selection, scanning to an inventory. It reports only
+//! through a [`progress::ProgressSink`], so the TUI and cron runs share it.
+
+pub mod inventory;
+pub mod progress;
+pub mod scan;
+pub mod selection;

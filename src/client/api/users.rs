@@ -48,6 +48,22 @@ impl Client {
         Ok(root)
     }
 
+    /// A user's folders only (one small request).
+    pub async fn user_folders(&self, username: &str) -> Result<Vec<Folder>> {
+        let url = self
+            .portal()
+            .sharing(&format!("content/users/{}", path_segment(username)));
+        let doc: serde_json::Value = self
+            .json(Call::get(&url).param("start", 1).param("num", 1))
+            .await?;
+        let folders = doc
+            .get("folders")
+            .and_then(|f| f.as_array())
+            .cloned()
+            .unwrap_or_default();
+        decode_entries(&url, "folders", folders)
+    }
+
     /// The items of one of a user's folders (`content/users/{user}/{folderId}`).
     pub async fn folder_items(&self, username: &str, folder_id: &str) -> Result<Vec<Item>> {
         let url = self.portal().sharing(&format!(

@@ -1,0 +1,75 @@
+//! `agol-tui demo-server`: serve the sample portal and print how to connect.
+
+use std::time::Duration;
+
+use clap::Args;
+
+use super::{CliError, EXIT_OK};
+use crate::fake::{FakeConfig, FakePortal, sample};
+
+/// `demo-server` arguments.
+#[derive(Debug, Args)]
+pub struct DemoServerArgs {
+    /// Port for the portal (0 = any free port).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Serve HTTPS with a generated self-signed certificate (written next to the printed URL).
+    #[arg(long)]
+    pub tls: bool,
+    /// Token lifetime in seconds.
+    #[arg(long, default_value_t = 7200, value_name = "SECONDS")]
+    pub token_ttl: u64,
+    /// Results reachable by search paging.
+    #[arg(long, default_value_t = 10_000)]
+    pub search_cap: usize,
+    /// Extra generated items (benchmarks use 20000).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub generated_items: usize,
+    /// Where to write the certificate with --tls (default: a temp file).
+    #[arg(long, value_name = "FILE")]
+    pub cert_out: Option<std::path::PathBuf>,
+}
+
+/// Runs the demo server until Ctrl-C.
+pub async fn run(args: &DemoServerArgs) -> Result<i32, CliError> {
+    let config = FakeConfig {
+        tls: args.tls,
+        port: args.port,
+        token_ttl: Duration::from_secs(args.token_ttl.max(1)),
+        search_cap: args.search_cap,
+        generated_items: args.generated_items,
+        ..FakeConfig::default()
+    };
+    let portal = FakePortal::start(config)
+        .await
+        .map_err(|e| CliError::failure(format!("cannot start the demo portal on port {}: {e}", args.port)))?;
+    println!("agol-tui demo portal (sample org \"{}\")", sample::ORG_NAME);
+    println!("  portal:   {}", portal.url());
+    println!("  admin:    {} / {}", sample::ADMIN_USERNAME, sample::ADMIN_PASSWORD);
+    println!("  publisher:{} / {}", sample::PUBLISHER_USERNAME, sample::PUBLISHER_PASSWORD);
+    println!("  user:     {} / {}", sample::USER_USERNAME, sample::USER_PASSWORD);
+    println!("  oauth client id: {}", sample::OAUTH_CLIENT_ID);
+    if let Some(pem) = portal.ca_cert_pem() {
+        let path = args
+            .cert_out
+            .clone()
+            .unwrap_or_else(|| std::env::temp_dir().join(format!("agol-tui-demo-{}.pem", std::process::id())));
+        std::fs::write(&path, pem)
+            .map_err(|e| CliError::failure(format!("cannot write the certificate {}: {e}", path.display())))?;
+        println!("  certificate: {} (use --ca-file {0})", path.display());
+    }
+    println!(
+        "Try: AGOL_PORTAL={} AGOL_USERNAME={} AGOL_PASSWORD={} agol-tui scan --all --out inventory.csv",
+        portal.url(),
+        sample::ADMIN_USERNAME,
+        sample::ADMIN_PASSWORD
+    );
+    println!("Press Ctrl-C to stop.");
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+    tokio::signal::ctrl_c()
+        .await
+        .map_err(|e| CliError::failure(format!("cannot wait for Ctrl-C: {e}")))?;
+    drop(portal);
+    Ok(EXIT_OK)
+}

@@ -1,0 +1,99 @@
+//! Progress for headless runs: a bar on a terminal, periodic plain lines otherwise (cron logs).
+
+use std::io::IsTerminal;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::engine::progress::{JobEvent, ProgressSink};
+
+/// How often plain progress lines are printed when stderr is not a terminal.
+const PLAIN_EVERY: Duration = Duration::from_secs(5);
+
+/// Prints job progress on stderr.
+pub struct CliSink {
+    job: &'static str,
+    bar: Option<ProgressBar>,
+    plain: Mutex<PlainState>,
+}
+
+#[derive(Default)]
+struct PlainState {
+    total: u64,
+    done: u64,
+    failed: u64,
+    found: u64,
+    last: Option<Instant>,
+}
+
+impl CliSink {
+    /// A sink for a job named `job` (e.g. `scan`).
+    pub fn new(job: &'static str) -> Self {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = ProgressBar::new_spinner();
+            bar.enable_steady_tick(Duration::from_millis(120));
+            bar.set_message(format!("{job}: listing"));
+            bar
+        });
+        CliSink { job, bar, plain: Mutex::new(PlainState::default()) }
+    }
+
+    /// Clears the bar.
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+
+    fn plain_line(&self, state: &mut PlainState, force: bool) {
+        let due = state.last.is_none_or(|t| t.elapsed() >= PLAIN_EVERY);
+        if force || due {
+            state.last = Some(Instant::now());
+            if state.total == 0 {
+                eprintln!("{}: listing, {} items found", self.job, state.found);
+            } else {
+                eprintln!(
+                    "{}: {}/{} items ({} failed)",
+                    self.job, state.done, state.total, state.failed
+                );
+            }
+        }
+    }
+}
+
+impl ProgressSink for CliSink {
+    fn event(&self, event: JobEvent) {
+        let Ok(mut s) = self.plain.lock() else { return };
+        match &event {
+            JobEvent::Listing { found } => s.found = *found,
+            JobEvent::Started { total } => s.total = *total,
+            JobEvent::ItemDone { .. } => s.done += 1,
+            JobEvent::ItemFailed { .. } => {
+                s.done += 1;
+                s.failed += 1;
+            }
+            JobEvent::Finished { .. } => {}
+        }
+        match &self.bar {
+            Some(bar) => match event {
+                JobEvent::Listing { found } => bar.set_message(format!("{}: listing, {found} items found", self.job)),
+                JobEvent::Started { total } => {
+                    bar.set_length(total);
+                    bar.set_style(
+                        ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {elapsed}")
+                            .unwrap_or_else(|_| ProgressStyle::default_bar())
+                            .progress_chars("=> "),
+                    );
+                    bar.set_message(self.job.to_string());
+                }
+                JobEvent::ItemDone { .. } | JobEvent::ItemFailed { .. } => bar.inc(1),
+                JobEvent::Finished { .. } => {}
+            },
+            None => {
+                let force = matches!(event, JobEvent::Started { .. } | JobEvent::Finished { .. });
+                self.plain_line(&mut s, force);
+            }
+        }
+    }
+}

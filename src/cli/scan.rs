@@ -1,0 +1,80 @@
+//! `agol-tui scan --out FILE.csv [SELECTION]`: the inventory CSV, incremental on reruns.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::connect::{connect, resolve};
+use super::report::CliSink;
+use super::{Cli, CliError, ConnectArgs, EXIT_OK, EXIT_PARTIAL, SelectionArgs};
+use crate::engine::inventory;
+use crate::engine::scan::{ScanOptions, scan};
+use crate::engine::selection::Selection;
+
+/// `scan` arguments.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Where to write the inventory CSV.
+    #[arg(long, value_name = "FILE.csv")]
+    pub out: PathBuf,
+    /// An earlier inventory: items whose `Modified` is unchanged are not fetched again
+    /// (default: the --out file when it exists).
+    #[arg(long, value_name = "FILE.csv")]
+    pub index: Option<PathBuf>,
+    /// Items fetched in parallel (default from the profile, else 4).
+    #[arg(long, value_name = "N")]
+    pub workers: Option<usize>,
+    /// How to reach and sign in to the portal.
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+    /// Which items.
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+}
+
+/// Runs `scan`.
+pub async fn run(cli: &Cli, args: &ScanArgs) -> Result<i32, CliError> {
+    let selection = Selection::from(&args.selection);
+    if selection.is_empty() {
+        return Err(CliError::usage(
+            "nothing selected: pass --all, or narrow with --owner, --folder, --id, --type, --tag, --query or --authoritative",
+        ));
+    }
+    if let Some(w) = args.workers
+        && !(1..=64).contains(&w)
+    {
+        return Err(CliError::usage(format!("--workers must be between 1 and 64 (got {w})")));
+    }
+    let resolved = resolve(cli, &args.connect)?;
+    let index_path = args
+        .index
+        .clone()
+        .or_else(|| args.out.exists().then(|| args.out.clone()));
+    let index = match &index_path {
+        Some(p) => inventory::read_index(p).map_err(CliError::usage)?,
+        None => Default::default(),
+    };
+    let (client, me) = connect(&resolved, &args.connect).await?;
+    let sink = CliSink::new("scan");
+    let options = ScanOptions {
+        workers: args.workers.unwrap_or(resolved.workers),
+        index,
+    };
+    let report = scan(&client, &me, &selection, &options, &sink).await?;
+    sink.finish();
+    inventory::write(&args.out, &report.rows).map_err(|e| {
+        CliError::failure(format!("cannot write the inventory {}: {e}", args.out.display()))
+    })?;
+    for (id, reason) in &report.failed {
+        eprintln!("warning: details of item {id} could not be read: {reason}");
+    }
+    eprintln!(
+        "Scanned {} items ({} fetched, {} unchanged, {} failed) into {}",
+        report.rows.len(),
+        report.fetched,
+        report.reused,
+        report.failed.len(),
+        args.out.display()
+    );
+    Ok(if report.failed.is_empty() { EXIT_OK } else { EXIT_PARTIAL })
+}
