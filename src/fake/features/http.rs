@@ -146,14 +146,19 @@ pub(crate) fn html_page(title: &str, body: &Value) -> Response {
         .into_response()
 }
 
-/// `scheme://host` of the request: `X-Forwarded-Proto` or the URI's scheme, else `https`
-/// (the fake's listeners serve HTTPS, as Esri's Python client requires).
-pub(crate) fn origin(uri: &Uri, headers: &HeaderMap) -> String {
+/// `scheme://host` of the request. The scheme comes from `X-Forwarded-Proto`, else the URI,
+/// else the owning portal's URL (a federated server shares its TLS setting), else `https`.
+pub(crate) fn origin(uri: &Uri, headers: &HeaderMap, owner: Option<&str>) -> String {
     let scheme = headers
         .get("x-forwarded-proto")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
         .or_else(|| uri.scheme_str().map(str::to_string))
+        .or_else(|| {
+            owner
+                .and_then(|o| o.split_once("://"))
+                .map(|(s, _)| s.to_string())
+        })
         .unwrap_or_else(|| "https".into());
     let host = headers
         .get(header::HOST)

@@ -10,9 +10,11 @@ mod definitions;
 mod http;
 mod model;
 mod query;
+mod related;
 mod router;
 pub mod sample;
 mod sample_data;
+mod stats;
 mod store;
 mod where_clause;
 

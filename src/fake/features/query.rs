@@ -7,6 +7,7 @@ use serde_json::{Map, Value, json};
 
 use super::http::{Format, Params, error_body, unable};
 use super::model::{Feature, Field, Geometry, Layer, Service, web_mercator};
+use super::stats;
 use super::store::rows;
 use super::where_clause;
 
@@ -47,6 +48,64 @@ fn to_wgs84([x, y]: [f64; 2]) -> [f64; 2] {
     let lon = (x / R).to_degrees();
     let lat = (2.0 * (y / R).exp().atan() - std::f64::consts::FRAC_PI_2).to_degrees();
     [(lon * 1e7).round() / 1e7, (lat * 1e7).round() / 1e7]
+}
+
+fn wgs84_sr() -> Value {
+    json!({"wkid": 4326, "latestWkid": 4326})
+}
+
+/// `outSR`: Web Mercator (the data's own) or WGS84; anything else is refused.
+fn out_sr_is_wgs84(sr: Option<&str>) -> Result<bool, Value> {
+    let Some(sr) = sr else { return Ok(false) };
+    let wkid = match serde_json::from_str::<Value>(sr) {
+        Ok(Value::Object(o)) => o
+            .get("latestWkid")
+            .or(o.get("wkid"))
+            .and_then(Value::as_i64),
+        Ok(Value::Number(n)) => n.as_i64(),
+        _ => None,
+    };
+    match wkid {
+        Some(102100 | 3857 | 102113) => Ok(false),
+        Some(4326) => Ok(true),
+        _ => Err(unable(&format!(
+            "outSR {sr} is not supported by this server (use 4326 or 102100)."
+        ))),
+    }
+}
+
+/// A geometry in WGS84 degrees.
+fn project(g: &Geometry) -> Geometry {
+    let conv = |parts: &Vec<Vec<[f64; 2]>>| -> Vec<Vec<[f64; 2]>> {
+        parts
+            .iter()
+            .map(|p| p.iter().copied().map(to_wgs84).collect())
+            .collect()
+    };
+    match g {
+        Geometry::Point(x, y) => {
+            let [lon, lat] = to_wgs84([*x, *y]);
+            Geometry::Point(lon, lat)
+        }
+        Geometry::Polyline(p) => Geometry::Polyline(conv(p)),
+        Geometry::Polygon(r) => Geometry::Polygon(conv(r)),
+    }
+}
+
+/// Extent of the rows (`returnExtentOnly`); NaN bounds when nothing has geometry, as servers do.
+fn extent(rows: &[&Feature], wgs84: bool) -> Value {
+    let mut b = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
+    for g in rows.iter().filter_map(|f| f.geometry.as_ref()) {
+        let g = if wgs84 { project(g) } else { g.clone() };
+        for [x, y] in g.vertices() {
+            b = [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)];
+        }
+    }
+    let sr = if wgs84 { wgs84_sr() } else { web_mercator() };
+    if b[0] > b[2] {
+        return json!({"xmin": "NaN", "ymin": "NaN", "xmax": "NaN", "ymax": "NaN", "spatialReference": sr});
+    }
+    json!({"xmin": b[0], "ymin": b[1], "xmax": b[2], "ymax": b[3], "spatialReference": sr})
 }
 
 fn geojson_geometry(g: &Geometry) -> Value {
@@ -142,11 +201,10 @@ pub(crate) fn query(
     params: &Params,
     format: &Format,
 ) -> Result<Value, Value> {
-    if params.get("geometry").is_some() || params.get("outstatistics").is_some() {
-        return Err(unable(
-            "Spatial filters and statistics are not supported by this server.",
-        ));
+    if params.get("geometry").is_some() {
+        return Err(unable("Spatial filters are not supported by this server."));
     }
+    let wgs84 = out_sr_is_wgs84(params.get("outsr"))?;
     let resolved = rows(services, layer)
         .map_err(|e| error_body(500, "Unable to complete operation.", &[&e]))?;
     let clause = params.get("where").unwrap_or("1=1");
@@ -177,7 +235,24 @@ pub(crate) fn query(
         .collect();
     let oid_field = layer.object_id_field.clone();
 
-    if params.flag("returncountonly") == Some(true) {
+    if let Some(spec) = params.get("outstatistics") {
+        return stats::statistics(
+            spec,
+            params.get("groupbyfieldsforstatistics"),
+            layer,
+            &matched,
+        );
+    }
+    let count_only = params.flag("returncountonly") == Some(true);
+    if params.flag("returnextentonly") == Some(true) {
+        let mut m = Map::new();
+        if count_only {
+            m.insert("count".into(), matched.len().into());
+        }
+        m.insert("extent".into(), extent(&matched, wgs84));
+        return Ok(Value::Object(m));
+    }
+    if count_only {
         return Ok(json!({"count": matched.len()}));
     }
     if params.flag("returnidsonly") == Some(true) {
@@ -249,7 +324,8 @@ pub(crate) fn query(
             let mut m = Map::new();
             m.insert("attributes".into(), Value::Object(attrs_of(f)));
             if let (Some(g), true) = (&f.geometry, with_geometry) {
-                m.insert("geometry".into(), esri_geometry(g));
+                let g = if wgs84 { project(g) } else { g.clone() };
+                m.insert("geometry".into(), esri_geometry(&g));
             }
             Value::Object(m)
         })
@@ -266,7 +342,10 @@ pub(crate) fn query(
     );
     if let Some(g) = layer.geometry_type {
         m.insert("geometryType".into(), g.esri().into());
-        m.insert("spatialReference".into(), web_mercator());
+        m.insert(
+            "spatialReference".into(),
+            if wgs84 { wgs84_sr() } else { web_mercator() },
+        );
     }
     m.insert(
         "fields".into(),

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use super::definitions::{self, CURRENT_VERSION};
 use super::http::{self, Format, Params, error_body, json_response, not_supported};
 use super::store::find;
-use super::{CallerAuth, ServerInfo, ServiceStore, attachments, query};
+use super::{CallerAuth, ServerInfo, ServiceStore, attachments, query, related};
 
 struct AppState {
     store: Arc<ServiceStore>,
@@ -64,7 +64,7 @@ async fn rest_info(
     body: Bytes,
 ) -> Response {
     let params = Params::from_request(&uri, &headers, &body);
-    let origin = http::origin(&uri, &headers);
+    let origin = http::origin(&uri, &headers, st.info.owning_system_url.as_deref());
     let token_url = match &st.info.owning_system_url {
         Some(owner) => format!("{}/sharing/rest/generateToken", owner.trim_end_matches('/')),
         None => format!("{origin}{}/tokens/", st.prefix),
@@ -134,7 +134,11 @@ fn dispatch(
             Ok(Some(_)) => {}
         }
     }
-    let services_url = format!("{}{}/rest/services", http::origin(uri, headers), st.prefix);
+    let services_url = format!(
+        "{}{}/rest/services",
+        http::origin(uri, headers, st.info.owning_system_url.as_deref()),
+        st.prefix
+    );
     let service_url = format!("{services_url}/{}/FeatureServer", svc.name);
     let layer_of = |id: &str| {
         id.parse::<i64>()
@@ -190,6 +194,15 @@ fn dispatch(
             }
             Ok(json_response(
                 &query::query(&services, l, params, format)?,
+                format,
+            ))
+        }
+        [id, op] if op.eq_ignore_ascii_case("queryRelatedRecords") => {
+            let l = layer_of(id)?;
+            let body = related::query_related(&services, svc, l, params)?;
+            Ok(render(
+                &format!("Query Related Records: {}", l.name),
+                &body,
                 format,
             ))
         }

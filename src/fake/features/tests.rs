@@ -626,3 +626,173 @@ async fn html_without_f_and_rest_info() {
     );
     assert_eq!(info["authInfo"]["isTokenBasedSecurity"], true);
 }
+
+#[tokio::test]
+async fn where_extras_out_sr_and_extent() {
+    let fake = Fake::hosted().await;
+    let q = "Hydrants/FeatureServer/0/query";
+    let count = |body: Value| body["count"].as_u64().unwrap();
+    let all = count(
+        fake.post(q, &[("f", "json"), ("returnCountOnly", "true")])
+            .await,
+    );
+    let after = count(
+        fake.post(
+            q,
+            &[
+                ("f", "json"),
+                ("where", "InstallDate >= DATE '2015-01-01'"),
+                ("returnCountOnly", "true"),
+            ],
+        )
+        .await,
+    );
+    let before = count(
+        fake.post(
+            q,
+            &[
+                ("f", "json"),
+                ("where", "InstallDate < TIMESTAMP '2015-01-01 00:00:00'"),
+                ("returnCountOnly", "true"),
+            ],
+        )
+        .await,
+    );
+    assert!(after > 0 && before > 0);
+    assert_eq!(after + before, all);
+    let between = count(
+        fake.post(
+            q,
+            &[
+                ("f", "json"),
+                (
+                    "where",
+                    "Flow BETWEEN 500 AND 1000 AND UPPER(Status) = 'ACTIVE'",
+                ),
+                ("returnCountOnly", "true"),
+            ],
+        )
+        .await,
+    );
+    let manual = count(
+        fake.post(
+            q,
+            &[
+                ("f", "json"),
+                (
+                    "where",
+                    "Flow >= 500 AND Flow <= 1000 AND Status = 'Active'",
+                ),
+                ("returnCountOnly", "true"),
+            ],
+        )
+        .await,
+    );
+    assert_eq!(between, manual);
+    let nulls = count(
+        fake.post(
+            q,
+            &[
+                ("f", "json"),
+                ("where", "LastInspection IS NULL"),
+                ("returnCountOnly", "true"),
+            ],
+        )
+        .await,
+    );
+    assert_eq!(nulls, 50);
+
+    let wgs = fake
+        .post(
+            q,
+            &[("f", "json"), ("outSR", "4326"), ("resultRecordCount", "1")],
+        )
+        .await;
+    assert_eq!(wgs["spatialReference"]["wkid"], 4326);
+    assert!(wgs["features"][0]["geometry"]["x"].as_f64().unwrap() < -117.0);
+    let bad_sr = fake.post(q, &[("f", "json"), ("outSR", "2230")]).await;
+    assert_eq!(bad_sr["error"]["code"], 400);
+    let ext = fake
+        .post(
+            q,
+            &[
+                ("f", "json"),
+                ("returnExtentOnly", "true"),
+                ("returnCountOnly", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(ext["count"], 450);
+    assert!(ext["extent"]["xmin"].as_f64().unwrap() < ext["extent"]["xmax"].as_f64().unwrap());
+}
+
+#[tokio::test]
+async fn statistics_and_related_records() {
+    let fake = Fake::hosted().await;
+    let stats = fake
+        .post("Field_Inspections/FeatureServer/0/query", &[("f", "json"), ("where", "1=1"),
+            ("outStatistics", r#"[{"statisticType":"max","onStatisticField":"EditDate","outStatisticFieldName":"last_edit"},{"statisticType":"count","onStatisticField":"objectid","outStatisticFieldName":"n"}]"#)])
+        .await;
+    assert_eq!(stats["features"][0]["attributes"]["n"], 40);
+    assert!(
+        stats["features"][0]["attributes"]["last_edit"]
+            .as_i64()
+            .unwrap()
+            > 1_716_000_000_000
+    );
+    assert_eq!(stats["fields"][0]["type"], "esriFieldTypeDate");
+    let grouped = fake
+        .post("Hydrants/FeatureServer/0/query", &[("f", "json"), ("groupByFieldsForStatistics", "Status"),
+            ("outStatistics", r#"[{"statisticType":"count","onStatisticField":"OBJECTID","outStatisticFieldName":"n"}]"#)])
+        .await;
+    let total: i64 = grouped["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["attributes"]["n"].as_i64().unwrap())
+        .sum();
+    assert_eq!(grouped["features"].as_array().unwrap().len(), 3);
+    assert_eq!(total, 450);
+
+    let ids = ids_of(
+        &fake
+            .post(
+                "Hydrants/FeatureServer/0/query",
+                &[("f", "json"), ("returnIdsOnly", "true")],
+            )
+            .await,
+    );
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let rel = fake
+        .post(
+            "Hydrants/FeatureServer/0/queryRelatedRecords",
+            &[
+                ("f", "json"),
+                ("objectIds", &list),
+                ("relationshipId", "0"),
+                ("outFields", "*"),
+            ],
+        )
+        .await;
+    let n: usize = rel["relatedRecordGroups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["relatedRecords"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(n, 120);
+    let back = fake
+        .post(
+            "Hydrants/FeatureServer/5/queryRelatedRecords",
+            &[("f", "json"), ("objectIds", "1"), ("relationshipId", "0")],
+        )
+        .await;
+    assert_eq!(back["geometryType"], "esriGeometryPoint");
+    assert_eq!(
+        back["relatedRecordGroups"][0]["relatedRecords"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}

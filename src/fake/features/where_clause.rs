@@ -1,4 +1,5 @@
-//! A small SQL-92 `where` subset: comparisons, `IN`, `LIKE`, `IS [NOT] NULL`, `AND`/`OR`/`NOT`.
+//! A small SQL-92 `where` subset: comparisons, `[NOT] IN`, `[NOT] LIKE`, `[NOT] BETWEEN`,
+//! `IS [NOT] NULL`, `AND`/`OR`/`NOT`, `UPPER()`/`LOWER()`, `DATE '…'`/`TIMESTAMP '…'` literals.
 //!
 //! Field names are resolved case-insensitively against the layer's fields when parsing, so an
 //! unknown field is a parse error (as on a real server). Literal-only comparisons such as `1=1`
@@ -27,6 +28,8 @@ pub(crate) enum Operand {
     Field(String),
     Num(f64),
     Str(String),
+    /// `UPPER(field)` (true) or `LOWER(field)` (false).
+    Case(String, bool),
 }
 
 /// Comparison operators.
@@ -197,14 +200,41 @@ impl Parser<'_> {
         self.predicate()
     }
 
+    fn field_name(&self, name: &str) -> Result<String, String> {
+        match self.layer.field(name) {
+            Some(f) => Ok(f.name.clone()),
+            None => Err(format!("Invalid field: {name}")),
+        }
+    }
+
     fn operand(&mut self) -> Result<Operand, String> {
         match self.next() {
             Some(Tok::Num(n)) => Ok(Operand::Num(n)),
             Some(Tok::Str(s)) => Ok(Operand::Str(s)),
-            Some(Tok::Ident(name)) => match self.layer.field(&name) {
-                Some(f) => Ok(Operand::Field(f.name.clone())),
-                None => Err(format!("Invalid field: {name}")),
-            },
+            Some(Tok::Ident(kw))
+                if (kw.eq_ignore_ascii_case("DATE") || kw.eq_ignore_ascii_case("TIMESTAMP"))
+                    && matches!(self.toks.get(self.pos), Some(Tok::Str(_))) =>
+            {
+                let Some(Tok::Str(text)) = self.next() else {
+                    unreachable!()
+                };
+                date_literal(&text).map(|ms| Operand::Num(ms as f64))
+            }
+            Some(Tok::Ident(func))
+                if (func.eq_ignore_ascii_case("UPPER") || func.eq_ignore_ascii_case("LOWER"))
+                    && self.toks.get(self.pos) == Some(&Tok::LParen) =>
+            {
+                self.pos += 1;
+                let Some(Tok::Ident(name)) = self.next() else {
+                    return Err(format!("{func}() takes a field name"));
+                };
+                let field = self.field_name(&name)?;
+                if self.next() != Some(Tok::RParen) {
+                    return Err(format!("missing ')' after {func}("));
+                }
+                Ok(Operand::Case(field, func.eq_ignore_ascii_case("UPPER")))
+            }
+            Some(Tok::Ident(name)) => self.field_name(&name).map(Operand::Field),
             other => Err(format!("expected a value, found {other:?}")),
         }
     }
@@ -219,6 +249,18 @@ impl Parser<'_> {
             return Ok(Expr::IsNull(left, negated));
         }
         let negated = self.eat_kw("NOT");
+        if self.eat_kw("BETWEEN") {
+            let low = self.operand()?;
+            if !self.eat_kw("AND") {
+                return Err("BETWEEN needs AND".into());
+            }
+            let high = self.operand()?;
+            let e = Expr::And(
+                Box::new(Expr::Cmp(left.clone(), CmpOp::Ge, low)),
+                Box::new(Expr::Cmp(left, CmpOp::Le, high)),
+            );
+            return Ok(if negated { Expr::Not(Box::new(e)) } else { e });
+        }
         if self.eat_kw("IN") {
             if self.next() != Some(Tok::LParen) {
                 return Err("expected '(' after IN".into());
@@ -277,7 +319,25 @@ fn value<'a>(op: &'a Operand, attrs: &'a Map<String, Value>) -> Value {
         Operand::Field(f) => attrs.get(f).cloned().unwrap_or(Value::Null),
         Operand::Num(n) => serde_json::json!(n),
         Operand::Str(s) => Value::String(s.clone()),
+        Operand::Case(f, upper) => match attrs.get(f) {
+            Some(Value::String(s)) if *upper => Value::String(s.to_uppercase()),
+            Some(Value::String(s)) => Value::String(s.to_lowercase()),
+            other => other.cloned().unwrap_or(Value::Null),
+        },
     }
+}
+
+/// `DATE 'yyyy-mm-dd'` or `TIMESTAMP 'yyyy-mm-dd hh:mi:ss'` (UTC) as epoch milliseconds.
+fn date_literal(text: &str) -> Result<i64, String> {
+    use chrono::{NaiveDate, NaiveDateTime};
+    let t = text.trim();
+    let parsed = NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S%.f")
+        .or_else(|_| NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S"))
+        .or_else(|_| {
+            NaiveDate::parse_from_str(t, "%Y-%m-%d").map(|d| d.and_time(Default::default()))
+        })
+        .map_err(|_| format!("invalid date literal '{t}'"))?;
+    Ok(parsed.and_utc().timestamp_millis())
 }
 
 fn compare(a: &Value, b: &Value) -> Option<Ordering> {
