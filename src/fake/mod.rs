@@ -1,1 +1,95 @@
 //! The fake ArcGIS portal: an in-memory org served over real loopback HTTP(S).
+//!
+//! [`FakePortal::start`] binds three listeners on 127.0.0.1: the portal (sharing API), a
+//! federated hosted-services server and a foreign (non-federated) server. Every test of the
+//! product and `agol-tui demo` talk to it over real HTTP. It mimics the real portal, quirks
+//! included (see `shared/arcgis-rest.md` §10): error envelopes in HTTP 200 bodies, HTML without
+//! `f=json`, `nextStart: -1`, the search cap, referer-bound tokens, JSON served as `text/plain`.
+
+pub mod features;
+pub mod sample;
+
+mod auth_routes;
+mod community;
+mod config;
+mod content;
+mod ctx;
+mod faults;
+mod generated;
+mod ids;
+mod info_routes;
+mod item_files;
+mod items;
+mod middleware;
+mod model;
+mod oauth;
+mod png;
+mod portal;
+mod query;
+mod respond;
+mod router;
+mod search;
+mod seed;
+mod seed_items;
+mod server;
+mod services;
+mod state;
+mod tls;
+mod tokens;
+mod views;
+
+#[cfg(test)]
+mod tests;
+
+pub use config::FakeConfig;
+pub use server::FakePortal;
+
+use std::collections::BTreeMap;
+
+/// Which of the three fake listeners answered a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Origin {
+    /// The portal (sharing API, OAuth pages).
+    Portal,
+    /// The hosted feature services server federated with the portal.
+    Services,
+    /// A server that is not federated with the portal.
+    Foreign,
+}
+
+/// One logged request, as seen by the fake (for test assertions).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestRecord {
+    /// Listener that received the request.
+    pub origin: Origin,
+    /// HTTP method, e.g. `GET`.
+    pub method: String,
+    /// URL path without the query string.
+    pub path: String,
+    /// Query and urlencoded form parameters merged; secrets replaced by `<redacted>`.
+    pub params: BTreeMap<String, String>,
+    /// Token seen in the `token` parameter or a Bearer header (`X-Esri-Authorization` or
+    /// `Authorization`).
+    pub token: Option<String>,
+    /// The `Referer` header, if any.
+    pub referer: Option<String>,
+    /// HTTP status of the answer.
+    pub status: u16,
+}
+
+/// A short description of one portal item, for test assertions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemSummary {
+    /// 32 lowercase hex characters.
+    pub id: String,
+    /// Item title.
+    pub title: String,
+    /// Item type, e.g. `Web Map`.
+    pub item_type: String,
+    /// Owner username.
+    pub owner: String,
+    /// Folder title, `None` for the owner's root folder.
+    pub folder: Option<String>,
+    /// Item `modified` (epoch ms).
+    pub modified: i64,
+}

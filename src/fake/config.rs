@@ -1,0 +1,40 @@
+//! Configuration of a fake portal instance.
+
+use std::time::Duration;
+
+/// How a [`super::FakePortal`] is started.
+#[derive(Debug, Clone)]
+pub struct FakeConfig {
+    /// Serve HTTPS with a generated self-signed certificate (SAN 127.0.0.1 and localhost) on all
+    /// three origins.
+    pub tls: bool,
+    /// Port of the portal origin; 0 picks a free one (services and foreign always use 0).
+    pub port: u16,
+    /// Lifetime of generateToken and OAuth access tokens (default 2 h).
+    pub token_ttl: Duration,
+    /// Lifetime of OAuth refresh tokens (default 14 days).
+    pub refresh_token_ttl: Duration,
+    /// How many search results are reachable by paging (default 10,000).
+    pub search_cap: usize,
+    /// Extra small items spread over ~20 generated users, for benchmarks (default 0).
+    pub generated_items: usize,
+    /// Delay added to every request (default 0).
+    pub latency: Duration,
+    /// Share of requests answered HTTP 503 at random, from a seeded RNG (default 0).
+    pub fail_ratio_5xx: f64,
+}
+
+impl Default for FakeConfig {
+    fn default() -> Self {
+        FakeConfig {
+            tls: false,
+            port: 0,
+            token_ttl: Duration::from_secs(2 * 3600),
+            refresh_token_ttl: Duration::from_secs(14 * 24 * 3600),
+            search_cap: 10_000,
+            generated_items: 0,
+            latency: Duration::ZERO,
+            fail_ratio_5xx: 0.0,
+        }
+    }
+}

@@ -1,0 +1,44 @@
+//! Hosted feature services of the fake portal: in-memory FeatureServer endpoints served by axum.
+//!
+//! [`router`] answers `{prefix}/rest/info` and `{prefix}/rest/services/{name}/FeatureServer/...`
+//! (service root, `/layers`, `/sources` for views, layer definitions, `query`,
+//! `queryAttachments`, attachment lists and downloads) from a [`ServiceStore`]. Access control
+//! is delegated to a [`CallerAuth`] supplied by the portal side of the fake.
+
+mod attachments;
+mod definitions;
+mod http;
+mod model;
+mod query;
+mod related;
+mod router;
+pub mod sample;
+mod sample_data;
+mod stats;
+mod store;
+mod where_clause;
+
+#[cfg(test)]
+mod tests;
+
+pub use router::router;
+pub use store::ServiceStore;
+
+/// Decides who is calling a feature service.
+pub trait CallerAuth: Send + Sync + 'static {
+    /// Who is calling, from the `token` param (query or urlencoded form) or the X-Esri-Authorization / Authorization `Bearer` header.
+    /// Ok(None) = anonymous; Err(code) = invalid/expired token -> answer the 498 "Invalid token." envelope in HTTP 200.
+    fn caller(
+        &self,
+        headers: &axum::http::HeaderMap,
+        token_param: Option<&str>,
+    ) -> Result<Option<String>, u16>;
+}
+
+/// Facts about the ArcGIS Server that hosts the services.
+#[derive(Clone, Debug, Default)]
+pub struct ServerInfo {
+    /// The owning portal's URL when the server is federated (e.g. `https://host/sharing`'s root);
+    /// `None` for a stand-alone server.
+    pub owning_system_url: Option<String>,
+}

@@ -1,0 +1,75 @@
+//! The portal origin's routes (sharing API, OAuth pages).
+
+use super::state::Shared;
+use super::{
+    auth_routes, community, content, info_routes, item_files, items, oauth, portal, respond, search,
+};
+use axum::Router;
+use axum::routing::any;
+use std::sync::Arc;
+
+const R: &str = "/sharing/rest";
+
+fn r(path: &str) -> String {
+    format!("{R}{path}")
+}
+
+/// Every portal route; unknown paths answer a real HTTP 404.
+pub fn portal_router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route(R, any(info_routes::root))
+        .route(&r("/"), any(info_routes::root))
+        .route(&r("/info"), any(info_routes::info))
+        .route(&r("/generateToken"), any(auth_routes::generate_token))
+        .route(&r("/oauth2/authorize"), any(oauth::authorize))
+        .route("/sharing/oauth2/authorize", any(oauth::authorize))
+        .route("/sharing/oauth2/signin", any(oauth::signin))
+        .route(&r("/oauth2/signin"), any(oauth::signin))
+        .route("/sharing/oauth2/approval", any(oauth::approval))
+        .route(&r("/oauth2/approval"), any(oauth::approval))
+        .route(&r("/oauth2/token"), any(oauth::token))
+        .route("/sharing/oauth2/token", any(oauth::token))
+        .route(&r("/oauth2/revokeToken"), any(oauth::revoke))
+        .route(&r("/portals/self"), any(portal::portal_self))
+        .route(&r("/portals/{id}"), any(portal::portal_self))
+        .route(&r("/portals/self/roles"), any(portal::roles))
+        .route(&r("/portals/{id}/roles"), any(portal::roles))
+        .route(&r("/portals/{id}/users"), any(portal::users))
+        .route(&r("/community/self"), any(community::me))
+        .route(&r("/community/users/{user}"), any(community::user))
+        .route(&r("/community/groups"), any(community::groups))
+        .route(&r("/community/groups/{id}"), any(community::group))
+        .route(
+            &r("/community/groups/{id}/users"),
+            any(community::group_users),
+        )
+        .route(&r("/content/groups/{id}"), any(content::group_content))
+        .route(&r("/content/users/{user}"), any(content::user_root))
+        .route(
+            &r("/content/users/{user}/{folder}"),
+            any(content::user_folder),
+        )
+        .route(
+            &r("/content/users/{user}/items/{id}"),
+            any(items::owner_view),
+        )
+        .route(&r("/content/items/{id}"), any(items::item))
+        .route(&r("/content/items/{id}/data"), any(item_files::data))
+        .route(
+            &r("/content/items/{id}/info/{*path}"),
+            any(item_files::info),
+        )
+        .route(
+            &r("/content/items/{id}/resources"),
+            any(item_files::resources),
+        )
+        .route(
+            &r("/content/items/{id}/resources/{*path}"),
+            any(item_files::resource_file),
+        )
+        .route(&r("/content/items/{id}/relatedItems"), any(items::related))
+        .route(&r("/content/items/{id}/groups"), any(items::groups))
+        .route(&r("/search"), any(search::search))
+        .fallback(|| async { respond::not_found() })
+        .with_state(shared)
+}

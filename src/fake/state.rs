@@ -1,0 +1,49 @@
+//! State shared by every listener of one fake portal.
+
+use super::RequestRecord;
+use super::faults::Faults;
+use super::model::Org;
+use super::oauth::OAuthStore;
+use super::tokens::TokenStore;
+use std::sync::{Mutex, RwLock};
+use std::time::Duration;
+
+/// Origins (scheme://host:port) of the three listeners.
+#[derive(Debug, Clone)]
+pub struct Urls {
+    pub portal: String,
+    pub services: String,
+    pub foreign: String,
+}
+
+/// Everything the handlers and middleware share.
+pub struct Shared {
+    pub org: RwLock<Org>,
+    pub tokens: Mutex<TokenStore>,
+    pub oauth: Mutex<OAuthStore>,
+    pub faults: Mutex<Faults>,
+    pub log: Mutex<Vec<RequestRecord>>,
+    pub urls: Urls,
+    pub tls: bool,
+    pub search_cap: usize,
+    pub latency: Mutex<Duration>,
+    pub token_ttl: Mutex<Duration>,
+    pub refresh_ttl: Duration,
+}
+
+impl Shared {
+    /// Sharing API root, e.g. `http://127.0.0.1:1234/sharing/rest`.
+    pub fn sharing_url(&self) -> String {
+        format!("{}/sharing/rest", self.urls.portal)
+    }
+
+    /// Current access-token lifetime.
+    pub fn token_ttl(&self) -> Duration {
+        *self.token_ttl.lock().expect("token ttl lock")
+    }
+
+    /// Read access to the org.
+    pub fn org(&self) -> std::sync::RwLockReadGuard<'_, Org> {
+        self.org.read().expect("org lock")
+    }
+}
