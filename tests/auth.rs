@@ -17,13 +17,19 @@ use secrecy::{ExposeSecret, SecretString};
 async fn password_sign_in_and_wrong_password() {
     let fake = common::fake().await;
     let ok = common::admin(&fake);
-    assert_eq!(ok.community_self().await.unwrap().username, sample::ADMIN_USERNAME);
+    assert_eq!(
+        ok.community_self().await.unwrap().username,
+        sample::ADMIN_USERNAME
+    );
 
     let bad = common::password_client(&fake, sample::ADMIN_USERNAME, "not-the-password");
     let err = bad.community_self().await.unwrap_err();
     let text = err.to_string();
     assert!(text.contains("invalid username or password"), "{text}");
-    assert!(!text.contains("not-the-password"), "the password never shows in errors");
+    assert!(
+        !text.contains("not-the-password"),
+        "the password never shows in errors"
+    );
 }
 
 #[tokio::test]
@@ -40,14 +46,21 @@ async fn pre_issued_tokens_work_and_fail_clearly_when_revoked() {
     let token = fake.issue_token(sample::PUBLISHER_USERNAME);
     let client = Client::builder(PortalUrl::parse(&fake.url(), false).unwrap())
         .retry(RetryPolicy::fast())
-        .credentials(Credentials::Token { token: SecretString::from(token) })
+        .credentials(Credentials::Token {
+            token: SecretString::from(token),
+        })
         .build()
         .unwrap();
-    assert_eq!(client.community_self().await.unwrap().username, sample::PUBLISHER_USERNAME);
+    assert_eq!(
+        client.community_self().await.unwrap().username,
+        sample::PUBLISHER_USERNAME
+    );
 
     let bogus = Client::builder(PortalUrl::parse(&fake.url(), false).unwrap())
         .retry(RetryPolicy::fast())
-        .credentials(Credentials::Token { token: SecretString::from("not-a-token".to_string()) })
+        .credentials(Credentials::Token {
+            token: SecretString::from("not-a-token".to_string()),
+        })
         .build()
         .unwrap();
     let err = bogus.community_self().await.unwrap_err();
@@ -66,41 +79,79 @@ async fn a_run_longer_than_the_token_lifetime_completes() {
     let deadline = std::time::Instant::now() + Duration::from_secs(7);
     let mut calls = 0;
     while std::time::Instant::now() < deadline {
-        client.portal_self().await.expect("no request fails across token expiries");
+        client
+            .portal_self()
+            .await
+            .expect("no request fails across token expiries");
         calls += 1;
         tokio::time::sleep(Duration::from_millis(150)).await;
     }
     assert!(calls > 20);
     let tokens = common::requests_ending(&fake, "/generateToken").len();
-    assert!(tokens >= 3, "the token was renewed before it expired ({tokens} sign-ins)");
+    assert!(
+        tokens >= 3,
+        "the token was renewed before it expired ({tokens} sign-ins)"
+    );
 }
 
 /// Walks the browser part of the OAuth flow over HTTP: authorize page → sign-in → approval page.
-async fn browser_sign_in(fake: &FakePortal, authorize: &str, username: &str, password: &str) -> String {
+async fn browser_sign_in(
+    fake: &FakePortal,
+    authorize: &str,
+    username: &str,
+    password: &str,
+) -> String {
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let page = http.get(authorize).send().await.unwrap().text().await.unwrap();
+    let page = http
+        .get(authorize)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let state_key = "\"oauth_state\"";
-    let at = page.find(state_key).expect("the authorize page embeds oauth_state");
+    let at = page
+        .find(state_key)
+        .expect("the authorize page embeds oauth_state");
     let rest = &page[at + state_key.len()..];
     let start = rest.find('"').unwrap() + 1;
     let end = start + rest[start..].find('"').unwrap();
     let oauth_state = &rest[start..end];
     let resp = http
         .post(format!("{}/sharing/oauth2/signin", fake.url()))
-        .form(&[("oauth_state", oauth_state), ("username", username), ("password", password)])
+        .form(&[
+            ("oauth_state", oauth_state),
+            ("username", username),
+            ("password", password),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(resp.status().as_u16(), 302);
     let location = resp.headers()["location"].to_str().unwrap().to_string();
-    let approval = if location.starts_with("http") { location } else { format!("{}{}", fake.url(), location) };
-    let html = http.get(&approval).send().await.unwrap().text().await.unwrap();
+    let approval = if location.starts_with("http") {
+        location
+    } else {
+        format!("{}{}", fake.url(), location)
+    };
+    let html = http
+        .get(&approval)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let url = reqwest::Url::parse(&approval).unwrap();
     if let Some((_, code)) = url.query_pairs().find(|(k, _)| k == "code") {
-        assert!(html.contains(code.as_ref()), "the approval page shows the code");
+        assert!(
+            html.contains(code.as_ref()),
+            "the approval page shows the code"
+        );
         return code.to_string();
     }
     panic!("no code in {approval}");
@@ -111,7 +162,10 @@ struct MemoryStore(Mutex<Vec<String>>);
 
 impl RefreshTokenStore for MemoryStore {
     fn save(&self, refresh_token: &SecretString, _expires_at: SystemTime) -> std::io::Result<()> {
-        self.0.lock().unwrap().push(refresh_token.expose_secret().to_string());
+        self.0
+            .lock()
+            .unwrap()
+            .push(refresh_token.expose_secret().to_string());
         Ok(())
     }
 }
@@ -128,30 +182,81 @@ async fn oauth_code_with_pkce_refreshes_and_rotates() {
     let anonymous = common::anonymous(&fake);
     let pkce = Pkce::generate();
     let url = authorize_url(&portal, sample::OAUTH_CLIENT_ID, &pkce, 20160);
-    assert!(url.contains("code_challenge_method=S256") && url.contains("urn%3Aietf%3Awg%3Aoauth%3A2.0%3Aoob"));
+    assert!(
+        url.contains("code_challenge_method=S256")
+            && url.contains("urn%3Aietf%3Awg%3Aoauth%3A2.0%3Aoob")
+    );
     // The SAML user, refused by generateToken, signs in through OAuth.
-    let code = browser_sign_in(&fake, &url, sample::SAML_USERNAME, sample::SAML_IDP_PASSWORD).await;
+    let code = browser_sign_in(
+        &fake,
+        &url,
+        sample::SAML_USERNAME,
+        sample::SAML_IDP_PASSWORD,
+    )
+    .await;
 
     let wrong = Pkce::generate();
-    assert!(exchange_code(&anonymous, sample::OAUTH_CLIENT_ID, &code, &wrong.verifier).await.is_err(), "PKCE verifier checked");
-    let code = browser_sign_in(&fake, &url, sample::SAML_USERNAME, sample::SAML_IDP_PASSWORD).await;
-    let grant = exchange_code(&anonymous, sample::OAUTH_CLIENT_ID, &code, &pkce.verifier).await.unwrap();
-    assert!(exchange_code(&anonymous, sample::OAUTH_CLIENT_ID, &code, &pkce.verifier).await.is_err(), "codes are single-use");
+    assert!(
+        exchange_code(&anonymous, sample::OAUTH_CLIENT_ID, &code, &wrong.verifier)
+            .await
+            .is_err(),
+        "PKCE verifier checked"
+    );
+    let code = browser_sign_in(
+        &fake,
+        &url,
+        sample::SAML_USERNAME,
+        sample::SAML_IDP_PASSWORD,
+    )
+    .await;
+    let grant = exchange_code(&anonymous, sample::OAUTH_CLIENT_ID, &code, &pkce.verifier)
+        .await
+        .unwrap();
+    assert!(
+        exchange_code(&anonymous, sample::OAUTH_CLIENT_ID, &code, &pkce.verifier)
+            .await
+            .is_err(),
+        "codes are single-use"
+    );
 
     let store = Arc::new(MemoryStore::default());
-    let creds = OAuthCredentials::from_grant(sample::OAUTH_CLIENT_ID, &grant, Some(store.clone())).unwrap();
-    let client = Client::builder(portal).retry(RetryPolicy::fast()).credentials(Credentials::OAuth(creds)).build().unwrap();
+    let creds =
+        OAuthCredentials::from_grant(sample::OAUTH_CLIENT_ID, &grant, Some(store.clone())).unwrap();
+    let client = Client::builder(portal)
+        .retry(RetryPolicy::fast())
+        .credentials(Credentials::OAuth(creds))
+        .build()
+        .unwrap();
     let deadline = std::time::Instant::now() + Duration::from_secs(9);
     while std::time::Instant::now() < deadline {
-        assert_eq!(client.community_self().await.unwrap().username, sample::SAML_USERNAME);
+        assert_eq!(
+            client.community_self().await.unwrap().username,
+            sample::SAML_USERNAME
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let token_calls = common::requests_ending(&fake, "/oauth2/token");
-    let grants: Vec<_> = token_calls.iter().filter_map(|r| r.params.get("grant_type").cloned()).collect();
-    assert!(grants.iter().filter(|g| *g == "refresh_token").count() >= 2, "{grants:?}");
-    assert!(grants.iter().any(|g| g == "exchange_refresh_token"), "refresh token rotated: {grants:?}");
-    assert!(!store.0.lock().unwrap().is_empty(), "the rotated refresh token was saved");
-    assert!(token_calls.iter().all(|r| r.params.get("refresh_token").is_none_or(|v| v == "<redacted>")));
+    let grants: Vec<_> = token_calls
+        .iter()
+        .filter_map(|r| r.params.get("grant_type").cloned())
+        .collect();
+    assert!(
+        grants.iter().filter(|g| *g == "refresh_token").count() >= 2,
+        "{grants:?}"
+    );
+    assert!(
+        grants.iter().any(|g| g == "exchange_refresh_token"),
+        "refresh token rotated: {grants:?}"
+    );
+    assert!(
+        !store.0.lock().unwrap().is_empty(),
+        "the rotated refresh token was saved"
+    );
+    assert!(token_calls.iter().all(|r| {
+        r.params
+            .get("refresh_token")
+            .is_none_or(|v| v == "<redacted>")
+    }));
 }
 
 #[tokio::test]
@@ -161,17 +266,42 @@ async fn a_rejected_token_is_refreshed_once_and_the_request_replayed() {
     let pkce = Pkce::generate();
     let url = authorize_url(&portal, sample::OAUTH_CLIENT_ID, &pkce, 20160);
     let code = browser_sign_in(&fake, &url, sample::ADMIN_USERNAME, sample::ADMIN_PASSWORD).await;
-    let grant = exchange_code(&common::anonymous(&fake), sample::OAUTH_CLIENT_ID, &code, &pkce.verifier).await.unwrap();
+    let grant = exchange_code(
+        &common::anonymous(&fake),
+        sample::OAUTH_CLIENT_ID,
+        &code,
+        &pkce.verifier,
+    )
+    .await
+    .unwrap();
     let mut creds = OAuthCredentials::from_grant(sample::OAUTH_CLIENT_ID, &grant, None).unwrap();
     // The client believes this token is good for an hour; the portal says 498.
-    creds.access = Some((SecretString::from("revoked-token".to_string()), SystemTime::now() + Duration::from_secs(3600)));
-    let client = Client::builder(portal).retry(RetryPolicy::fast()).credentials(Credentials::OAuth(creds)).build().unwrap();
+    creds.access = Some((
+        SecretString::from("revoked-token".to_string()),
+        SystemTime::now() + Duration::from_secs(3600),
+    ));
+    let client = Client::builder(portal)
+        .retry(RetryPolicy::fast())
+        .credentials(Credentials::OAuth(creds))
+        .build()
+        .unwrap();
     fake.clear_requests();
-    assert_eq!(client.community_self().await.unwrap().username, sample::ADMIN_USERNAME);
+    assert_eq!(
+        client.community_self().await.unwrap().username,
+        sample::ADMIN_USERNAME
+    );
     let log = fake.requests();
-    let selfs: Vec<_> = log.iter().filter(|r| r.path.ends_with("/community/self")).collect();
+    let selfs: Vec<_> = log
+        .iter()
+        .filter(|r| r.path.ends_with("/community/self"))
+        .collect();
     assert_eq!(selfs.len(), 2, "one rejected attempt, one replay");
     assert_eq!(selfs[0].token.as_deref(), Some("revoked-token"));
     assert_ne!(selfs[1].token.as_deref(), Some("revoked-token"));
-    assert_eq!(log.iter().filter(|r| r.path.ends_with("/oauth2/token")).count(), 1);
+    assert_eq!(
+        log.iter()
+            .filter(|r| r.path.ends_with("/oauth2/token"))
+            .count(),
+        1
+    );
 }

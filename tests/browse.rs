@@ -18,7 +18,11 @@ async fn portal_community_users_folders_items() {
 
     let users = client.org_users().await.unwrap();
     let names: HashSet<_> = users.iter().map(|u| u.username.as_str()).collect();
-    for u in [sample::ADMIN_USERNAME, sample::PUBLISHER_USERNAME, sample::USER_USERNAME] {
+    for u in [
+        sample::ADMIN_USERNAME,
+        sample::PUBLISHER_USERNAME,
+        sample::USER_USERNAME,
+    ] {
         assert!(names.contains(u), "{u} listed");
     }
 
@@ -35,7 +39,11 @@ async fn portal_community_users_folders_items() {
             }
         }
     }
-    let mut expected: Vec<_> = fake.items().into_iter().map(|i| (i.id, i.owner, i.folder)).collect();
+    let mut expected: Vec<_> = fake
+        .items()
+        .into_iter()
+        .map(|i| (i.id, i.owner, i.folder))
+        .collect();
     expected.sort();
     listed.sort();
     assert_eq!(listed, expected);
@@ -43,7 +51,10 @@ async fn portal_community_users_folders_items() {
     let any = &expected[0].0;
     let record = client.item(any).await.unwrap();
     assert_eq!(&record.item.id, any);
-    assert!(record.item.protected.is_some(), "the full record has `protected`");
+    assert!(
+        record.item.protected.is_some(),
+        "the full record has `protected`"
+    );
     assert!(serde_json::from_slice::<serde_json::Value>(&record.raw).is_ok());
     let groups = client.org_groups(sample::ORG_ID).await.unwrap();
     assert!(!groups.is_empty());
@@ -70,12 +81,24 @@ async fn search_pages_by_next_start_and_works_around_the_cap() {
     let capped = client.search(&q).await.unwrap();
     assert_eq!(capped.len(), 100, "plain paging stops at the cap");
     let total = client.search_total(&q).await.unwrap();
-    assert_eq!(total as usize, fake.items().len(), "total reports the true count");
+    assert_eq!(
+        total as usize,
+        fake.items().len(),
+        "total reports the true count"
+    );
 
     let all = client.search_all(&q).await.unwrap();
     let ids: HashSet<_> = all.iter().map(|i| i.id.clone()).collect();
     assert_eq!(ids.len(), all.len(), "no duplicates");
-    assert_eq!(ids.len(), fake.items().len(), "every item found despite the cap");
+    assert_eq!(
+        ids.len(),
+        fake.items().len(),
+        "every item found despite the cap"
+    );
     let pages: Vec<_> = common::requests_ending(&fake, "/search");
-    assert!(pages.iter().all(|r| r.params.get("num").is_none_or(|n| n.parse::<u32>().unwrap() <= 100)));
+    assert!(pages.iter().all(|r| {
+        r.params
+            .get("num")
+            .is_none_or(|n| n.parse::<u32>().unwrap() <= 100)
+    }));
 }

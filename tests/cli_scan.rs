@@ -23,7 +23,9 @@ fn agol(fake: &FakePortal, data_dir: &Path, args: &[&str]) -> std::process::Comm
 }
 
 async fn run(mut cmd: std::process::Command) -> Output {
-    tokio::task::spawn_blocking(move || cmd.output().unwrap()).await.unwrap()
+    tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap()
 }
 
 fn read_csv(path: &Path) -> Vec<HashMap<String, String>> {
@@ -36,39 +38,97 @@ async fn scan_all_lists_every_item_with_owner_and_folder_then_reruns_incremental
     let fake = common::fake().await;
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("inv.csv");
-    let output = run(agol(&fake, dir.path(), &["scan", "--all", "--out", out.to_str().unwrap()])).await;
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let output = run(agol(
+        &fake,
+        dir.path(),
+        &["scan", "--all", "--out", out.to_str().unwrap()],
+    ))
+    .await;
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let rows = read_csv(&out);
     let got: BTreeSet<_> = rows
         .iter()
-        .map(|r| (r["Id"].clone(), r["Owner"].clone(), r["Folder"].clone(), r["Title"].clone(), r["Type"].clone()))
+        .map(|r| {
+            (
+                r["Id"].clone(),
+                r["Owner"].clone(),
+                r["Folder"].clone(),
+                r["Title"].clone(),
+                r["Type"].clone(),
+            )
+        })
         .collect();
     let want: BTreeSet<_> = fake
         .items()
         .into_iter()
-        .map(|i| (i.id, i.owner, i.folder.unwrap_or_default(), i.title, i.item_type))
+        .map(|i| {
+            (
+                i.id,
+                i.owner,
+                i.folder.unwrap_or_default(),
+                i.title,
+                i.item_type,
+            )
+        })
         .collect();
     assert_eq!(got, want, "every item once, with owner and folder");
     let header = std::fs::read_to_string(&out).unwrap();
-    assert!(header.starts_with("Title,Id,Type,Owner,Folder,Created,Modified,Size,Access,Tags,ContentStatus,Url,ItemPageUrl"));
+    assert!(header.starts_with(
+        "Title,Id,Type,Owner,Folder,Created,Modified,Size,Access,Tags,ContentStatus,Url,ItemPageUrl"
+    ));
     for r in &rows {
-        assert!(r["Created"].ends_with('Z') && r["Created"].contains('T'), "ISO 8601 UTC: {}", r["Created"]);
+        assert!(
+            r["Created"].ends_with('Z') && r["Created"].contains('T'),
+            "ISO 8601 UTC: {}",
+            r["Created"]
+        );
         assert!(r["ItemPageUrl"].contains(&r["Id"]));
     }
-    assert!(rows.iter().any(|r| r["ContentStatus"] == "org_authoritative"));
+    assert!(
+        rows.iter()
+            .any(|r| r["ContentStatus"] == "org_authoritative")
+    );
     assert!(rows.iter().any(|r| r["Tags"].contains('|')));
-    let details_first = fake.requests().iter().filter(|r| is_detail(&r.path)).count();
-    assert!(details_first >= rows.len(), "first scan fetched details for every item");
+    let details_first = fake
+        .requests()
+        .iter()
+        .filter(|r| is_detail(&r.path))
+        .count();
+    assert!(
+        details_first >= rows.len(),
+        "first scan fetched details for every item"
+    );
 
     // Rerun after one item changed: only that item's details are fetched.
     let changed = &rows[0]["Id"];
     fake.set_item_modified(changed, 1_800_000_000_000);
     fake.clear_requests();
-    let output = run(agol(&fake, dir.path(), &["scan", "--all", "--out", out.to_str().unwrap()])).await;
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let detail_paths: BTreeSet<_> = fake.requests().into_iter().filter(|r| is_detail(&r.path)).map(|r| r.path).collect();
+    let output = run(agol(
+        &fake,
+        dir.path(),
+        &["scan", "--all", "--out", out.to_str().unwrap()],
+    ))
+    .await;
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let detail_paths: BTreeSet<_> = fake
+        .requests()
+        .into_iter()
+        .filter(|r| is_detail(&r.path))
+        .map(|r| r.path)
+        .collect();
     assert!(!detail_paths.is_empty());
-    assert!(detail_paths.iter().all(|p| p.contains(changed.as_str())), "only the changed item: {detail_paths:?}");
+    assert!(
+        detail_paths.iter().all(|p| p.contains(changed.as_str())),
+        "only the changed item: {detail_paths:?}"
+    );
     let rows2 = read_csv(&out);
     assert_eq!(rows2.len(), rows.len());
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -84,21 +144,60 @@ async fn selection_filters_and_authoritative() {
     let fake = common::fake().await;
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("auth.csv");
-    let output = run(agol(&fake, dir.path(), &["scan", "--authoritative", "--out", out.to_str().unwrap()])).await;
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let output = run(agol(
+        &fake,
+        dir.path(),
+        &["scan", "--authoritative", "--out", out.to_str().unwrap()],
+    ))
+    .await;
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let rows = read_csv(&out);
     assert!(rows.len() >= 2);
-    assert!(rows.iter().all(|r| r["ContentStatus"].ends_with("_authoritative")));
+    assert!(
+        rows.iter()
+            .all(|r| r["ContentStatus"].ends_with("_authoritative"))
+    );
 
     let out = dir.path().join("maps.csv");
-    let output = run(agol(&fake, dir.path(), &["scan", "--type", "Web Map", "--owner", sample::PUBLISHER_USERNAME, sample::ADMIN_USERNAME, "--out", out.to_str().unwrap()])).await;
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let output = run(agol(
+        &fake,
+        dir.path(),
+        &[
+            "scan",
+            "--type",
+            "Web Map",
+            "--owner",
+            sample::PUBLISHER_USERNAME,
+            sample::ADMIN_USERNAME,
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    ))
+    .await;
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let rows = read_csv(&out);
     assert!(!rows.is_empty());
     assert!(rows.iter().all(|r| r["Type"] == "Web Map"));
 
-    let output = run(agol(&fake, dir.path(), &["scan", "--out", out.to_str().unwrap()])).await;
-    assert_eq!(output.status.code(), Some(2), "nothing selected is a usage error");
+    let output = run(agol(
+        &fake,
+        dir.path(),
+        &["scan", "--out", out.to_str().unwrap()],
+    ))
+    .await;
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "nothing selected is a usage error"
+    );
     assert!(String::from_utf8_lossy(&output.stderr).contains("--all"));
 }
 
@@ -107,41 +206,86 @@ async fn login_saves_a_profile_without_secrets_and_no_secret_leaks_anywhere() {
     let fake = common::fake().await;
     let dir = tempfile::tempdir().unwrap();
     let mut login = agol(&fake, dir.path(), &["login", "--password-stdin", "-vv"]);
-    login.env_remove("AGOL_PASSWORD").stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+    login
+        .env_remove("AGOL_PASSWORD")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
     let output = tokio::task::spawn_blocking(move || {
         use std::io::Write;
         let mut child = login.spawn().unwrap();
-        child.stdin.take().unwrap().write_all(format!("{}\n", sample::ADMIN_PASSWORD).as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(format!("{}\n", sample::ADMIN_PASSWORD).as_bytes())
+            .unwrap();
         child.wait_with_output().unwrap()
     })
     .await
     .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout).to_string();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    assert!(stdout.contains(sample::ADMIN_USERNAME) && stdout.contains("org_admin") && stdout.contains(sample::ORG_NAME), "{stdout}");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.contains(sample::ADMIN_USERNAME)
+            && stdout.contains("org_admin")
+            && stdout.contains(sample::ORG_NAME),
+        "{stdout}"
+    );
     let config = std::fs::read_to_string(dir.path().join("config.toml")).unwrap();
     assert!(config.contains(&fake.url()) && config.contains(sample::ADMIN_USERNAME));
 
     // The saved profile is used by a later scan (password from the environment).
     let out = dir.path().join("inv.csv");
-    let mut scan = agol(&fake, dir.path(), &["scan", "--all", "--out", out.to_str().unwrap(), "-vv"]);
+    let mut scan = agol(
+        &fake,
+        dir.path(),
+        &["scan", "--all", "--out", out.to_str().unwrap(), "-vv"],
+    );
     scan.env_remove("AGOL_PORTAL").env_remove("AGOL_USERNAME");
     let scan_out = run(scan).await;
-    assert!(scan_out.status.success(), "{}", String::from_utf8_lossy(&scan_out.stderr));
+    assert!(
+        scan_out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&scan_out.stderr)
+    );
 
     // No password or token in any file we wrote or anything we printed.
-    let tokens: Vec<String> = fake.requests().into_iter().filter_map(|r| r.token).collect();
+    let tokens: Vec<String> = fake
+        .requests()
+        .into_iter()
+        .filter_map(|r| r.token)
+        .collect();
     assert!(!tokens.is_empty());
     let mut haystacks = vec![
         ("login stdout".to_string(), stdout),
-        ("login stderr".into(), String::from_utf8_lossy(&output.stderr).to_string()),
-        ("scan stderr".into(), String::from_utf8_lossy(&scan_out.stderr).to_string()),
-        ("scan stdout".into(), String::from_utf8_lossy(&scan_out.stdout).to_string()),
+        (
+            "login stderr".into(),
+            String::from_utf8_lossy(&output.stderr).to_string(),
+        ),
+        (
+            "scan stderr".into(),
+            String::from_utf8_lossy(&scan_out.stderr).to_string(),
+        ),
+        (
+            "scan stdout".into(),
+            String::from_utf8_lossy(&scan_out.stdout).to_string(),
+        ),
     ];
     for entry in walk(dir.path()) {
-        haystacks.push((entry.display().to_string(), String::from_utf8_lossy(&std::fs::read(&entry).unwrap()).to_string()));
+        haystacks.push((
+            entry.display().to_string(),
+            String::from_utf8_lossy(&std::fs::read(&entry).unwrap()).to_string(),
+        ));
     }
-    assert!(haystacks.iter().any(|(n, _)| n.ends_with("agol-tui.log")), "a log file was written");
+    assert!(
+        haystacks.iter().any(|(n, _)| n.ends_with("agol-tui.log")),
+        "a log file was written"
+    );
     for (name, text) in &haystacks {
         assert!(!text.contains(sample::ADMIN_PASSWORD), "password in {name}");
         for t in &tokens {

@@ -3,9 +3,9 @@
 
 mod common;
 
-use agol_tui::client::request::Call;
 use agol_tui::client::Error;
 use agol_tui::client::REFERER;
+use agol_tui::client::request::Call;
 use agol_tui::fake::Origin;
 
 #[tokio::test]
@@ -20,12 +20,21 @@ async fn gets_carry_f_json_referer_and_the_token_in_a_header() {
     assert_eq!(r.params.get("f").map(String::as_str), Some("json"));
     assert_eq!(r.referer.as_deref(), Some(REFERER));
     assert!(r.token.is_some(), "token sent");
-    assert!(!r.params.contains_key("token"), "GET tokens travel in a header, not the URL");
-    let gen = common::requests_ending(&fake, "/generateToken");
-    assert_eq!(gen.len(), 1);
-    assert_eq!(gen[0].method, "POST");
-    assert_eq!(gen[0].params.get("referer").map(String::as_str), Some(REFERER));
-    assert_eq!(gen[0].params.get("client").map(String::as_str), Some("referer"));
+    assert!(
+        !r.params.contains_key("token"),
+        "GET tokens travel in a header, not the URL"
+    );
+    let token_calls = common::requests_ending(&fake, "/generateToken");
+    assert_eq!(token_calls.len(), 1);
+    assert_eq!(token_calls[0].method, "POST");
+    assert_eq!(
+        token_calls[0].params.get("referer").map(String::as_str),
+        Some(REFERER)
+    );
+    assert_eq!(
+        token_calls[0].params.get("client").map(String::as_str),
+        Some("referer")
+    );
 }
 
 #[tokio::test]
@@ -40,7 +49,11 @@ async fn posts_carry_the_token_as_a_form_field() {
     let r = common::requests_ending(&fake, "/search").pop().unwrap();
     assert_eq!(r.method, "POST");
     assert!(r.token.is_some());
-    assert_eq!(r.params.get("token").map(String::as_str), Some("<redacted>"), "token in the form, redacted by the log");
+    assert_eq!(
+        r.params.get("token").map(String::as_str),
+        Some("<redacted>"),
+        "token in the form, redacted by the log"
+    );
 }
 
 #[tokio::test]
@@ -58,9 +71,17 @@ async fn long_gets_become_posts() {
 async fn the_error_envelope_in_http_200_is_a_typed_error() {
     let fake = common::fake().await;
     let client = common::admin(&fake);
-    let err = client.item("0123456789abcdef0123456789abcdef").await.unwrap_err();
+    let err = client
+        .item("0123456789abcdef0123456789abcdef")
+        .await
+        .unwrap_err();
     match &err {
-        Error::Api { code, message_code, message, .. } => {
+        Error::Api {
+            code,
+            message_code,
+            message,
+            ..
+        } => {
             assert_eq!(*code, 400);
             assert_eq!(message_code.as_deref(), Some("CONT_0001"));
             assert!(message.contains("does not exist"), "{message}");
@@ -79,7 +100,10 @@ async fn html_without_f_json_is_named_not_parsed() {
         .json::<serde_json::Value>(Call::get(url).param("f", "html"))
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Decode { .. }) && err.to_string().contains("HTML"), "{err}");
+    assert!(
+        matches!(err, Error::Decode { .. }) && err.to_string().contains("HTML"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -91,15 +115,24 @@ async fn safe_requests_retry_on_503_and_429_with_retry_after() {
     fake.fail_next(2, 503);
     client.portal_self().await.expect("succeeds after two 503s");
     let attempts = common::requests_ending(&fake, "/portals/self");
-    assert_eq!(attempts.iter().map(|r| r.status).collect::<Vec<_>>(), vec![503, 503, 200]);
+    assert_eq!(
+        attempts.iter().map(|r| r.status).collect::<Vec<_>>(),
+        vec![503, 503, 200]
+    );
 
     fake.clear_requests();
     fake.throttle_next(1, 1);
     let started = std::time::Instant::now();
     client.portal_self().await.expect("succeeds after a 429");
-    assert!(started.elapsed() >= std::time::Duration::from_millis(900), "Retry-After: 1 honoured");
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(900),
+        "Retry-After: 1 honoured"
+    );
     let attempts = common::requests_ending(&fake, "/portals/self");
-    assert_eq!(attempts.iter().map(|r| r.status).collect::<Vec<_>>(), vec![429, 200]);
+    assert_eq!(
+        attempts.iter().map(|r| r.status).collect::<Vec<_>>(),
+        vec![429, 200]
+    );
 }
 
 #[tokio::test]
@@ -111,7 +144,11 @@ async fn retries_are_bounded_and_writes_are_not_retried() {
     fake.fail_next(50, 502);
     let err = client.portal_self().await.unwrap_err();
     assert!(matches!(err, Error::Http { status: 502, .. }), "{err:?}");
-    assert_eq!(common::requests_ending(&fake, "/portals/self").len(), 5, "five attempts, then give up");
+    assert_eq!(
+        common::requests_ending(&fake, "/portals/self").len(),
+        5,
+        "five attempts, then give up"
+    );
 
     fake.fail_next(0, 502);
     let fake2 = common::fake().await;
@@ -125,7 +162,11 @@ async fn retries_are_bounded_and_writes_are_not_retried() {
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Http { status: 503, .. }), "{err:?}");
-    assert_eq!(common::requests_ending(&fake2, "/search").len(), 1, "a non-idempotent POST is sent once");
+    assert_eq!(
+        common::requests_ending(&fake2, "/search").len(),
+        1,
+        "a non-idempotent POST is sent once"
+    );
 }
 
 #[tokio::test]
@@ -135,7 +176,10 @@ async fn truncated_bodies_are_retried_and_decode_errors_name_the_path() {
     client.sign_in().await.unwrap();
     fake.clear_requests();
     fake.truncate_next(1);
-    let users = client.org_users().await.expect("retried after a truncated body");
+    let users = client
+        .org_users()
+        .await
+        .expect("retried after a truncated body");
     assert!(users.len() >= 3);
     assert!(common::requests_ending(&fake, "/users").len() >= 2);
 
@@ -178,7 +222,16 @@ async fn foreign_hosts_never_see_the_token_federated_ones_do() {
     let log = fake.requests();
     let foreign: Vec<_> = log.iter().filter(|r| r.origin == Origin::Foreign).collect();
     assert!(!foreign.is_empty());
-    assert!(foreign.iter().all(|r| r.token.is_none()), "no token reached the foreign host: {foreign:?}");
-    let services: Vec<_> = log.iter().filter(|r| r.origin == Origin::Services && r.path.contains("/FeatureServer")).collect();
-    assert!(services.iter().any(|r| r.token.is_some()), "the federated server got the token");
+    assert!(
+        foreign.iter().all(|r| r.token.is_none()),
+        "no token reached the foreign host: {foreign:?}"
+    );
+    let services: Vec<_> = log
+        .iter()
+        .filter(|r| r.origin == Origin::Services && r.path.contains("/FeatureServer"))
+        .collect();
+    assert!(
+        services.iter().any(|r| r.token.is_some()),
+        "the federated server got the token"
+    );
 }

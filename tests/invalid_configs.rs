@@ -5,14 +5,35 @@ use std::path::Path;
 
 /// (file, what the message must say)
 const CASES: &[(&str, &[&str])] = &[
-    ("unknown_default_profile.toml", &["default_profile", "`work`", "[profiles.work]", "home"]),
-    ("misspelled_key.toml", &["pasword", "line 4", "config.example.toml"]),
-    ("unknown_auth_method.toml", &["kerberos", "\"password\", \"oauth\", \"token\""]),
-    ("oauth_without_client_id.toml", &["profiles.work.oauth_client_id", "urn:ietf:wg:oauth:2.0:oob"]),
-    ("plain_http_portal.toml", &["profiles.work.portal", "allow_http"]),
+    (
+        "unknown_default_profile.toml",
+        &["default_profile", "`work`", "[profiles.work]", "home"],
+    ),
+    (
+        "misspelled_key.toml",
+        &["pasword", "line 4", "config.example.toml"],
+    ),
+    (
+        "unknown_auth_method.toml",
+        &["kerberos", "\"password\", \"oauth\", \"token\""],
+    ),
+    (
+        "oauth_without_client_id.toml",
+        &["profiles.work.oauth_client_id", "urn:ietf:wg:oauth:2.0:oob"],
+    ),
+    (
+        "plain_http_portal.toml",
+        &["profiles.work.portal", "allow_http"],
+    ),
     ("bad_portal_scheme.toml", &["profiles.work.portal", "ftp"]),
-    ("zero_workers.toml", &["defaults.workers", "between 1 and 64"]),
-    ("workers_not_a_number.toml", &["workers", "line 3", "expected"]),
+    (
+        "zero_workers.toml",
+        &["defaults.workers", "between 1 and 64"],
+    ),
+    (
+        "workers_not_a_number.toml",
+        &["workers", "line 3", "expected"],
+    ),
     ("broken_toml.toml", &["line 1", "valid TOML"]),
     ("empty_username.toml", &["profiles.work.username", "empty"]),
 ];
@@ -27,23 +48,45 @@ fn every_invalid_config_has_its_own_message() {
     files.sort();
     let mut covered: Vec<_> = CASES.iter().map(|(f, _)| f.to_string()).collect();
     covered.sort();
-    assert_eq!(files, covered, "every file in tests/invalid_configs has a case");
+    assert_eq!(
+        files, covered,
+        "every file in tests/invalid_configs has a case"
+    );
 
     let mut messages = std::collections::HashSet::new();
     for (file, needles) in CASES {
         let path = dir.join(file);
         let out = assert_cmd::Command::new(assert_cmd::cargo::cargo_bin!("agol-tui"))
-            .args(["--config", path.to_str().unwrap(), "scan", "--all", "--out", "/nonexistent/x.csv"])
+            .args([
+                "--config",
+                path.to_str().unwrap(),
+                "scan",
+                "--all",
+                "--out",
+                "/nonexistent/x.csv",
+            ])
             .env_remove("AGOL_PORTAL")
-            .env("AGOL_DATA_DIR", std::env::temp_dir().join("agol-invalid-config-test"))
+            .env(
+                "AGOL_DATA_DIR",
+                std::env::temp_dir().join("agol-invalid-config-test"),
+            )
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(2), "{file}: usage exit code");
         let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-        assert!(stderr.contains(file), "{file}: message names the file: {stderr}");
+        assert!(
+            stderr.contains(file),
+            "{file}: message names the file: {stderr}"
+        );
         for needle in *needles {
-            assert!(stderr.contains(needle), "{file}: message should contain {needle:?}: {stderr}");
+            assert!(
+                stderr.contains(needle),
+                "{file}: message should contain {needle:?}: {stderr}"
+            );
         }
-        assert!(messages.insert(stderr.clone()), "{file}: message is not unique");
+        assert!(
+            messages.insert(stderr.clone()),
+            "{file}: message is not unique"
+        );
     }
 }

@@ -22,11 +22,27 @@ async fn admin_scan_all_of_20000_items_lists_each_once() {
     assert!(expected.len() >= 20_000);
     let client = common::admin(&fake);
     let me = client.community_self().await.unwrap();
-    let selection = Selection { all: true, ..Selection::default() };
-    let report = scan(&client, &me, &selection, &ScanOptions { workers: 8, index: Default::default() }, &NullSink)
-        .await
-        .unwrap();
-    assert!(report.failed.is_empty(), "{:?}", &report.failed[..report.failed.len().min(3)]);
+    let selection = Selection {
+        all: true,
+        ..Selection::default()
+    };
+    let report = scan(
+        &client,
+        &me,
+        &selection,
+        &ScanOptions {
+            workers: 8,
+            index: Default::default(),
+        },
+        &NullSink,
+    )
+    .await
+    .unwrap();
+    assert!(
+        report.failed.is_empty(),
+        "{:?}",
+        &report.failed[..report.failed.len().min(3)]
+    );
     let ids: Vec<_> = report.rows.iter().map(|r| r.id.clone()).collect();
     let unique: HashSet<_> = ids.iter().cloned().collect();
     assert_eq!(unique.len(), ids.len(), "no item listed twice");

@@ -46,7 +46,12 @@ pub fn resolve(cli: &Cli, args: &ConnectArgs) -> Result<Resolved, CliError> {
     let (profile_name, profile) = config
         .profile(cli.profile.as_deref())
         .map_err(CliError::usage)?
-        .unwrap_or_else(|| (cli.profile.clone().unwrap_or_else(|| "default".into()), Profile::default()));
+        .unwrap_or_else(|| {
+            (
+                cli.profile.clone().unwrap_or_else(|| "default".into()),
+                Profile::default(),
+            )
+        });
     let allow_http = args.allow_http || profile.allow_http.unwrap_or(false);
     let portal_text = args.portal.clone().or_else(|| profile.portal.clone()).ok_or_else(|| {
         CliError::usage(
@@ -159,7 +164,11 @@ fn credentials(r: &Resolved, args: &ConnectArgs) -> Result<Credentials, CliError
     }
 }
 
-fn read_password(args: &ConnectArgs, username: &str, r: &Resolved) -> Result<SecretString, CliError> {
+fn read_password(
+    args: &ConnectArgs,
+    username: &str,
+    r: &Resolved,
+) -> Result<SecretString, CliError> {
     if args.password_stdin {
         return read_stdin_line("password");
     }
@@ -179,10 +188,9 @@ fn read_password(args: &ConnectArgs, username: &str, r: &Resolved) -> Result<Sec
 /// Reads one line of standard input as a secret.
 pub fn read_stdin_line(what: &str) -> Result<SecretString, CliError> {
     let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .map_err(|e| CliError::failure(format!("cannot read the {what} from standard input: {e}")))?;
+    std::io::stdin().lock().read_line(&mut line).map_err(|e| {
+        CliError::failure(format!("cannot read the {what} from standard input: {e}"))
+    })?;
     let trimmed = line.trim_end_matches(['\r', '\n']).to_string();
     if trimmed.is_empty() {
         return Err(CliError::usage(format!("standard input held no {what}")));

@@ -27,7 +27,11 @@ pub async fn run(args: &DemoArgs) -> Result<i32, CliError> {
     let portal = FakePortal::start(FakeConfig::default())
         .await
         .map_err(|e| CliError::failure(format!("cannot start the sample portal: {e}")))?;
-    eprintln!("Sample portal \"{}\" running at {}", sample::ORG_NAME, portal.url());
+    eprintln!(
+        "Sample portal \"{}\" running at {}",
+        sample::ORG_NAME,
+        portal.url()
+    );
     let client = Client::builder(PortalUrl::parse(&portal.url(), false)?)
         .credentials(Credentials::Password {
             username: sample::ADMIN_USERNAME.into(),
@@ -35,14 +39,31 @@ pub async fn run(args: &DemoArgs) -> Result<i32, CliError> {
         })
         .build()?;
     let me = client.community_self().await?;
-    eprintln!("Signed in as {} ({})", me.username, me.role.as_deref().unwrap_or("?"));
+    eprintln!(
+        "Signed in as {} ({})",
+        me.username,
+        me.role.as_deref().unwrap_or("?")
+    );
     let sink = CliSink::new("scan");
-    let selection = Selection { all: true, ..Selection::default() };
-    let report = scan(&client, &me, &selection, &ScanOptions { workers: 4, index: Default::default() }, &sink).await?;
+    let selection = Selection {
+        all: true,
+        ..Selection::default()
+    };
+    let report = scan(
+        &client,
+        &me,
+        &selection,
+        &ScanOptions {
+            workers: 4,
+            index: Default::default(),
+        },
+        &sink,
+    )
+    .await?;
     sink.finish();
     inventory::write(&args.out, &report.rows)
         .map_err(|e| CliError::failure(format!("cannot write {}: {e}", args.out.display())))?;
-    println!("{:<40} {:<26} {:<18} {}", "TITLE", "TYPE", "OWNER", "FOLDER");
+    println!("{:<40} {:<26} {:<18} FOLDER", "TITLE", "TYPE", "OWNER");
     for row in &report.rows {
         println!(
             "{:<40} {:<26} {:<18} {}",
@@ -58,7 +79,11 @@ pub async fn run(args: &DemoArgs) -> Result<i32, CliError> {
         report.failed.len(),
         args.out.display()
     );
-    Ok(if report.failed.is_empty() { EXIT_OK } else { EXIT_PARTIAL })
+    Ok(if report.failed.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_PARTIAL
+    })
 }
 
 fn truncate(s: &str, max: usize) -> String {

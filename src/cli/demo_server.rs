@@ -40,22 +40,40 @@ pub async fn run(args: &DemoServerArgs) -> Result<i32, CliError> {
         generated_items: args.generated_items,
         ..FakeConfig::default()
     };
-    let portal = FakePortal::start(config)
-        .await
-        .map_err(|e| CliError::failure(format!("cannot start the demo portal on port {}: {e}", args.port)))?;
+    let portal = FakePortal::start(config).await.map_err(|e| {
+        CliError::failure(format!(
+            "cannot start the demo portal on port {}: {e}",
+            args.port
+        ))
+    })?;
     println!("agol-tui demo portal (sample org \"{}\")", sample::ORG_NAME);
     println!("  portal:   {}", portal.url());
-    println!("  admin:    {} / {}", sample::ADMIN_USERNAME, sample::ADMIN_PASSWORD);
-    println!("  publisher:{} / {}", sample::PUBLISHER_USERNAME, sample::PUBLISHER_PASSWORD);
-    println!("  user:     {} / {}", sample::USER_USERNAME, sample::USER_PASSWORD);
+    println!(
+        "  admin:    {} / {}",
+        sample::ADMIN_USERNAME,
+        sample::ADMIN_PASSWORD
+    );
+    println!(
+        "  publisher:{} / {}",
+        sample::PUBLISHER_USERNAME,
+        sample::PUBLISHER_PASSWORD
+    );
+    println!(
+        "  user:     {} / {}",
+        sample::USER_USERNAME,
+        sample::USER_PASSWORD
+    );
     println!("  oauth client id: {}", sample::OAUTH_CLIENT_ID);
     if let Some(pem) = portal.ca_cert_pem() {
-        let path = args
-            .cert_out
-            .clone()
-            .unwrap_or_else(|| std::env::temp_dir().join(format!("agol-tui-demo-{}.pem", std::process::id())));
-        std::fs::write(&path, pem)
-            .map_err(|e| CliError::failure(format!("cannot write the certificate {}: {e}", path.display())))?;
+        let path = args.cert_out.clone().unwrap_or_else(|| {
+            std::env::temp_dir().join(format!("agol-tui-demo-{}.pem", std::process::id()))
+        });
+        std::fs::write(&path, pem).map_err(|e| {
+            CliError::failure(format!(
+                "cannot write the certificate {}: {e}",
+                path.display()
+            ))
+        })?;
         println!("  certificate: {} (use --ca-file {0})", path.display());
     }
     println!(

@@ -17,8 +17,11 @@ pub fn init(verbose: u8) {
         1 => "info",
         _ => "debug",
     };
-    let stderr_filter = EnvFilter::try_from_env("AGOL_LOG")
-        .unwrap_or_else(|_| EnvFilter::new(format!("{stderr_level},hyper=warn,reqwest=warn,rustls=warn")));
+    let stderr_filter = EnvFilter::try_from_env("AGOL_LOG").unwrap_or_else(|_| {
+        EnvFilter::new(format!(
+            "{stderr_level},hyper=warn,reqwest=warn,rustls=warn"
+        ))
+    });
     let stderr_layer = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_target(false)
@@ -27,14 +30,23 @@ pub fn init(verbose: u8) {
     let file = path
         .parent()
         .and_then(|d| std::fs::create_dir_all(d).ok())
-        .and_then(|_| OpenOptions::new().create(true).append(true).open(&path).ok());
+        .and_then(|_| {
+            OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&path)
+                .ok()
+        });
     let file_layer = file.map(|f| {
         tracing_subscriber::fmt::layer()
             .with_ansi(false)
             .with_writer(Mutex::new(f))
             .with_filter(EnvFilter::new("info,hyper=warn,reqwest=warn,rustls=warn"))
     });
-    let _ = tracing_subscriber::registry().with(stderr_layer).with(file_layer).try_init();
+    let _ = tracing_subscriber::registry()
+        .with(stderr_layer)
+        .with(file_layer)
+        .try_init();
 }
 
 use tracing_subscriber::Layer;

@@ -7,9 +7,9 @@ use clap::Args;
 
 use super::connect::{Resolved, anonymous_client, connect, resolve};
 use super::{Cli, CliError, ConnectArgs, EXIT_OK};
+use crate::client::auth::RefreshTokenStore;
 use crate::client::auth::{OAuthCredentials, Pkce, authorize_url, exchange_code};
 use crate::client::{Client, Credentials};
-use crate::client::auth::RefreshTokenStore;
 use crate::config::save::{ProfileUpdate, save_profile};
 use crate::config::token_store::FileTokenStore;
 use crate::config::{AuthMethod, paths};
@@ -103,7 +103,9 @@ async fn oauth_login(
         .map_err(|e| CliError::failure(format!("cannot read the code: {e}")))?;
     let code = code.trim();
     if code.is_empty() {
-        return Err(CliError::usage("no code was pasted; run `agol-tui login --oauth` again"));
+        return Err(CliError::usage(
+            "no code was pasted; run `agol-tui login --oauth` again",
+        ));
     }
     let grant = exchange_code(&anonymous, client_id, code, &pkce.verifier).await?;
     let username = grant.username.clone();
@@ -117,8 +119,14 @@ async fn oauth_login(
     let creds = OAuthCredentials::from_grant(client_id, &grant, Some(store.clone()))?;
     store
         .save(&creds.refresh_token, creds.refresh_expires_at)
-        .map_err(|e| CliError::failure(format!("cannot save the OAuth sign-in in {}: {e}", store.path().display())))?;
-    let mut builder = Client::builder(resolved.portal.clone()).credentials(Credentials::OAuth(creds));
+        .map_err(|e| {
+            CliError::failure(format!(
+                "cannot save the OAuth sign-in in {}: {e}",
+                store.path().display()
+            ))
+        })?;
+    let mut builder =
+        Client::builder(resolved.portal.clone()).credentials(Credentials::OAuth(creds));
     if let Some(ca) = &resolved.ca_file {
         builder = builder.ca_file(ca)?;
     }

@@ -3,8 +3,8 @@
 pub mod connect;
 pub mod demo;
 pub mod demo_server;
-pub mod login;
 pub mod logging;
+pub mod login;
 pub mod report;
 pub mod scan;
 
@@ -47,7 +47,7 @@ pub enum Command {
     /// Sign in, show who you are and save the profile (never a password).
     Login(login::LoginArgs),
     /// Write an inventory CSV of the selected items.
-    Scan(scan::ScanArgs),
+    Scan(Box<scan::ScanArgs>),
     /// Run agol-tui on the built-in sample portal (no account needed).
     Demo(demo::DemoArgs),
     /// Serve the built-in sample portal and print its URL and credentials.
@@ -144,12 +144,18 @@ pub struct CliError {
 impl CliError {
     /// A usage/config error (exit 2).
     pub fn usage(message: impl Into<String>) -> Self {
-        CliError { code: EXIT_USAGE, message: message.into() }
+        CliError {
+            code: EXIT_USAGE,
+            message: message.into(),
+        }
     }
 
     /// A failure (exit 1).
     pub fn failure(message: impl Into<String>) -> Self {
-        CliError { code: EXIT_FAILURE, message: message.into() }
+        CliError {
+            code: EXIT_FAILURE,
+            message: message.into(),
+        }
     }
 }
 
@@ -159,7 +165,10 @@ impl From<crate::client::Error> for CliError {
             crate::client::Error::InvalidPortalUrl { .. } => EXIT_USAGE,
             _ => EXIT_FAILURE,
         };
-        CliError { code, message: e.to_string() }
+        CliError {
+            code,
+            message: e.to_string(),
+        }
     }
 }
 

@@ -36,7 +36,11 @@ impl CliSink {
             bar.set_message(format!("{job}: listing"));
             bar
         });
-        CliSink { job, bar, plain: Mutex::new(PlainState::default()) }
+        CliSink {
+            job,
+            bar,
+            plain: Mutex::new(PlainState::default()),
+        }
     }
 
     /// Clears the bar.
@@ -77,7 +81,9 @@ impl ProgressSink for CliSink {
         }
         match &self.bar {
             Some(bar) => match event {
-                JobEvent::Listing { found } => bar.set_message(format!("{}: listing, {found} items found", self.job)),
+                JobEvent::Listing { found } => {
+                    bar.set_message(format!("{}: listing, {found} items found", self.job))
+                }
                 JobEvent::Started { total } => {
                     bar.set_length(total);
                     bar.set_style(

@@ -43,7 +43,9 @@ pub async fn run(cli: &Cli, args: &ScanArgs) -> Result<i32, CliError> {
     if let Some(w) = args.workers
         && !(1..=64).contains(&w)
     {
-        return Err(CliError::usage(format!("--workers must be between 1 and 64 (got {w})")));
+        return Err(CliError::usage(format!(
+            "--workers must be between 1 and 64 (got {w})"
+        )));
     }
     let resolved = resolve(cli, &args.connect)?;
     let index_path = args
@@ -63,7 +65,10 @@ pub async fn run(cli: &Cli, args: &ScanArgs) -> Result<i32, CliError> {
     let report = scan(&client, &me, &selection, &options, &sink).await?;
     sink.finish();
     inventory::write(&args.out, &report.rows).map_err(|e| {
-        CliError::failure(format!("cannot write the inventory {}: {e}", args.out.display()))
+        CliError::failure(format!(
+            "cannot write the inventory {}: {e}",
+            args.out.display()
+        ))
     })?;
     for (id, reason) in &report.failed {
         eprintln!("warning: details of item {id} could not be read: {reason}");
@@ -76,5 +81,9 @@ pub async fn run(cli: &Cli, args: &ScanArgs) -> Result<i32, CliError> {
         report.failed.len(),
         args.out.display()
     );
-    Ok(if report.failed.is_empty() { EXIT_OK } else { EXIT_PARTIAL })
+    Ok(if report.failed.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_PARTIAL
+    })
 }

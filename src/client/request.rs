@@ -167,14 +167,19 @@ impl Client {
             let outcome = match self.send_once(call, token.as_ref()).await {
                 Ok(resp) => match status_error(&resp, &call.url) {
                     Some(status_err) => {
-                        // Read a JSON error body from a real 4xx/5xx when there is one.
-                        let fallback = status_err;
+                        // A JSON error body on a real 4xx says more than the status alone;
+                        // throttling and 5xx keep the status (and its Retry-After).
                         let body = resp.bytes().await.unwrap_or_default();
-                        match parse_value(&call.url, &body) {
-                            Ok(v) if check_envelope(&call.url, &v).is_err() => {
-                                Err(check_envelope(&call.url, &v).unwrap_err())
+                        let envelope = parse_value(&call.url, &body)
+                            .ok()
+                            .and_then(|v| check_envelope(&call.url, &v).err());
+                        match (envelope, &status_err) {
+                            (Some(api), Error::Http { status, .. })
+                                if *status != 429 && *status < 500 =>
+                            {
+                                Err(api)
                             }
-                            _ => Err(fallback),
+                            _ => Err(status_err),
                         }
                     }
                     None => read(resp, call.url.clone()).await,

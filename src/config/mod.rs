@@ -111,14 +111,19 @@ impl Config {
             file: path.to_path_buf(),
             problem,
         };
-        let config: Config = toml::from_str(text).map_err(|e| err(describe_toml_error(text, &e)))?;
+        let config: Config =
+            toml::from_str(text).map_err(|e| err(describe_toml_error(text, &e)))?;
         if let Some(name) = &config.default_profile
             && !config.profiles.contains_key(name)
         {
             let known: Vec<_> = config.profiles.keys().cloned().collect();
             return Err(err(format!(
                 "key `default_profile` names profile `{name}`, which is not defined; add a [profiles.{name}] table or use one of: {}",
-                if known.is_empty() { "(none defined)".into() } else { known.join(", ") }
+                if known.is_empty() {
+                    "(none defined)".into()
+                } else {
+                    known.join(", ")
+                }
             )));
         }
         check_workers("defaults.workers", config.defaults.workers).map_err(err)?;
@@ -135,7 +140,9 @@ impl Config {
                 })?;
             }
             check_workers(&key("workers"), p.workers).map_err(err)?;
-            if p.auth == Some(AuthMethod::OAuth) && p.oauth_client_id.as_deref().is_none_or(str::is_empty) {
+            if p.auth == Some(AuthMethod::OAuth)
+                && p.oauth_client_id.as_deref().is_none_or(str::is_empty)
+            {
                 return Err(err(format!(
                     "key `{}` is missing: OAuth sign-in needs the client id of an app registered in your portal with the redirect URI urn:ietf:wg:oauth:2.0:oob; add oauth_client_id = \"...\" to [profiles.{name}]",
                     key("oauth_client_id")
@@ -156,7 +163,11 @@ impl Config {
         let chosen = name
             .map(str::to_string)
             .or_else(|| self.default_profile.clone())
-            .or_else(|| (self.profiles.len() == 1).then(|| self.profiles.keys().next().cloned()).flatten());
+            .or_else(|| {
+                (self.profiles.len() == 1)
+                    .then(|| self.profiles.keys().next().cloned())
+                    .flatten()
+            });
         match chosen {
             None => Ok(None),
             Some(n) => match self.profiles.get(&n) {

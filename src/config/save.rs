@@ -35,9 +35,11 @@ pub fn save_profile(path: &Path, update: &ProfileUpdate<'_>) -> Result<(), Confi
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(e) => return Err(err(format!("cannot be read ({e})"))),
     };
-    let mut doc: DocumentMut = text
-        .parse()
-        .map_err(|e| err(format!("is not valid TOML, so the profile was not saved: {e}")))?;
+    let mut doc: DocumentMut = text.parse().map_err(|e| {
+        err(format!(
+            "is not valid TOML, so the profile was not saved: {e}"
+        ))
+    })?;
     if update.make_default || doc.get("default_profile").is_none() {
         doc["default_profile"] = value(update.name);
     }

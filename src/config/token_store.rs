@@ -39,7 +39,13 @@ pub struct StoredRefresh {
 
 impl FileTokenStore {
     /// The store for a profile under the data dir.
-    pub fn for_profile(data_dir: &Path, profile: &str, portal: &str, client_id: &str, username: Option<String>) -> Self {
+    pub fn for_profile(
+        data_dir: &Path,
+        profile: &str,
+        portal: &str,
+        client_id: &str,
+        username: Option<String>,
+    ) -> Self {
         FileTokenStore {
             path: data_dir.join("tokens").join(format!("{profile}.json")),
             portal: portal.to_string(),
@@ -60,8 +66,12 @@ impl FileTokenStore {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(e),
         };
-        let saved: Saved = serde_json::from_str(&text)
-            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{}: {e}", self.path.display())))?;
+        let saved: Saved = serde_json::from_str(&text).map_err(|e| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("{}: {e}", self.path.display()),
+            )
+        })?;
         if saved.portal != self.portal || saved.client_id != self.client_id {
             return Ok(None);
         }

@@ -65,9 +65,8 @@ pub fn iso8601(ms: i64) -> String {
 
 /// Reads an inventory written by an earlier scan, keyed by item id.
 pub fn read_index(path: &Path) -> Result<HashMap<String, InventoryRow>, String> {
-    let mut reader = csv::Reader::from_path(path).map_err(|e| {
-        format!("cannot read the index {}: {e}", path.display())
-    })?;
+    let mut reader = csv::Reader::from_path(path)
+        .map_err(|e| format!("cannot read the index {}: {e}", path.display()))?;
     let mut out = HashMap::new();
     for (i, row) in reader.deserialize::<InventoryRow>().enumerate() {
         let row = row.map_err(|e| {
@@ -91,7 +90,9 @@ pub fn write(path: &Path, rows: &[InventoryRow]) -> std::io::Result<()> {
     std::fs::create_dir_all(&dir)?;
     let tmp = dir.join(format!(
         ".{}.partial-{}",
-        path.file_name().and_then(|n| n.to_str()).unwrap_or("inventory.csv"),
+        path.file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("inventory.csv"),
         std::process::id()
     ));
     {
@@ -100,16 +101,33 @@ pub fn write(path: &Path, rows: &[InventoryRow]) -> std::io::Result<()> {
         if rows.is_empty() {
             writer
                 .write_record([
-                    "Title", "Id", "Type", "Owner", "Folder", "Created", "Modified", "Size", "Access", "Tags",
-                    "ContentStatus", "Url", "ItemPageUrl", "Protected", "Groups",
+                    "Title",
+                    "Id",
+                    "Type",
+                    "Owner",
+                    "Folder",
+                    "Created",
+                    "Modified",
+                    "Size",
+                    "Access",
+                    "Tags",
+                    "ContentStatus",
+                    "Url",
+                    "ItemPageUrl",
+                    "Protected",
+                    "Groups",
                 ])
                 .map_err(std::io::Error::other)?;
         }
         for row in rows {
             writer.serialize(row).map_err(std::io::Error::other)?;
         }
-        let buf = writer.into_inner().map_err(|e| std::io::Error::other(e.to_string()))?;
-        let file = buf.into_inner().map_err(|e| std::io::Error::other(e.to_string()))?;
+        let buf = writer
+            .into_inner()
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        let file = buf
+            .into_inner()
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
         file.sync_all()?;
     }
     std::fs::rename(&tmp, path)?;
@@ -153,7 +171,10 @@ mod tests {
         write(&path, std::slice::from_ref(&row)).unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.starts_with("Title,Id,Type,Owner,Folder,Created,Modified,Size,Access,Tags,ContentStatus,Url,ItemPageUrl"));
-        assert!(text.contains("\"Pipes, \"\"mains\"\"\nand valves\""), "{text}");
+        assert!(
+            text.contains("\"Pipes, \"\"mains\"\"\nand valves\""),
+            "{text}"
+        );
         let back = read_index(&path).unwrap();
         assert_eq!(back[&row.id], row);
     }

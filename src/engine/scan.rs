@@ -43,7 +43,9 @@ pub async fn scan(
     sink: &dyn ProgressSink,
 ) -> Result<ScanReport> {
     let listed = list(client, me, selection, sink).await?;
-    sink.event(JobEvent::Started { total: listed.len() as u64 });
+    sink.event(JobEvent::Started {
+        total: listed.len() as u64,
+    });
     let mut report = ScanReport::default();
     let workers = options.workers.max(1);
 
@@ -63,7 +65,14 @@ pub async fn scan(
                 );
             }
             match details(client, &base.id).await {
-                Ok((protected, groups)) => (InventoryRow { protected, groups, ..base }, Outcome::Fetched),
+                Ok((protected, groups)) => (
+                    InventoryRow {
+                        protected,
+                        groups,
+                        ..base
+                    },
+                    Outcome::Fetched,
+                ),
                 Err(e) => (base, Outcome::Failed(e.to_string())),
             }
         })
@@ -90,12 +99,18 @@ pub async fn scan(
         report.rows.push(row);
     }
     report.rows.sort_by(|a, b| {
-        (a.owner.to_lowercase(), a.folder.to_lowercase(), a.title.to_lowercase(), &a.id).cmp(&(
-            b.owner.to_lowercase(),
-            b.folder.to_lowercase(),
-            b.title.to_lowercase(),
-            &b.id,
-        ))
+        (
+            a.owner.to_lowercase(),
+            a.folder.to_lowercase(),
+            a.title.to_lowercase(),
+            &a.id,
+        )
+            .cmp(&(
+                b.owner.to_lowercase(),
+                b.folder.to_lowercase(),
+                b.title.to_lowercase(),
+                &b.id,
+            ))
     });
     sink.event(JobEvent::Finished {
         ok: (report.fetched + report.reused) as u64,

@@ -67,7 +67,11 @@ impl Selection {
         if !self.tags.is_empty() && !item.tags.iter().any(|t| self.tags.iter().any(|s| eq(s, t))) {
             return false;
         }
-        if item.tags.iter().any(|t| self.exclude_tags.iter().any(|s| eq(s, t))) {
+        if item
+            .tags
+            .iter()
+            .any(|t| self.exclude_tags.iter().any(|s| eq(s, t)))
+        {
             return false;
         }
         if self.authoritative && !item.is_authoritative() {
@@ -92,13 +96,20 @@ impl Selection {
 }
 
 /// Lists the selected items, de-duplicated by id, in a stable order.
-pub async fn list(client: &Client, me: &User, selection: &Selection, sink: &dyn ProgressSink) -> Result<Vec<Listed>> {
+pub async fn list(
+    client: &Client,
+    me: &User,
+    selection: &Selection,
+    sink: &dyn ProgressSink,
+) -> Result<Vec<Listed>> {
     let mut found: Vec<Listed> = Vec::new();
     let mut seen = HashSet::new();
     let mut push = |l: Listed, found: &mut Vec<Listed>| {
         if seen.insert(l.item.id.clone()) && selection.keeps(&l.item, l.folder.as_deref()) {
             found.push(l);
-            sink.event(JobEvent::Listing { found: found.len() as u64 });
+            sink.event(JobEvent::Listing {
+                found: found.len() as u64,
+            });
         }
     };
     let mut folder_titles = FolderTitles::default();
@@ -111,20 +122,36 @@ pub async fn list(client: &Client, me: &User, selection: &Selection, sink: &dyn 
             other => other,
         })?;
         let folder = folder_titles.title(client, me, &record.item).await;
-        push(Listed { item: record.item, folder }, &mut found);
+        push(
+            Listed {
+                item: record.item,
+                folder,
+            },
+            &mut found,
+        );
     }
 
     let by_owner = selection.all || !selection.owners.is_empty() || selection.folder.is_some();
-    let filters_only = selection.ids.is_empty() && selection.query.is_none() && !by_owner && !selection.is_empty();
+    let filters_only =
+        selection.ids.is_empty() && selection.query.is_none() && !by_owner && !selection.is_empty();
     if by_owner || filters_only {
         let owners: Vec<String> = if !selection.owners.is_empty() {
             selection.owners.clone()
         } else if me.is_org_admin() {
-            client.org_users().await?.into_iter().map(|u| u.username).collect()
+            client
+                .org_users()
+                .await?
+                .into_iter()
+                .map(|u| u.username)
+                .collect()
         } else if selection.all || filters_only {
             // Not an admin: everything the user can see in the org, through search.
             let org = me.org_id.clone().unwrap_or_default();
-            let q = if org.is_empty() { format!("owner:{}", me.username) } else { format!("orgid:{org}") };
+            let q = if org.is_empty() {
+                format!("owner:{}", me.username)
+            } else {
+                format!("orgid:{org}")
+            };
             for item in client.search_all(&q).await? {
                 let folder = folder_titles.title(client, me, &item).await;
                 push(Listed { item, folder }, &mut found);
@@ -154,7 +181,13 @@ pub async fn list(client: &Client, me: &User, selection: &Selection, sink: &dyn 
                     continue;
                 }
                 for item in client.folder_items(&owner, &folder.id).await? {
-                    push(Listed { item, folder: Some(folder.title.clone()) }, &mut found);
+                    push(
+                        Listed {
+                            item,
+                            folder: Some(folder.title.clone()),
+                        },
+                        &mut found,
+                    );
                 }
             }
         }
@@ -179,7 +212,12 @@ impl FolderTitles {
     fn remember(&mut self, owner: &str, folders: &[crate::client::models::Folder]) {
         self.by_owner.insert(
             owner.to_string(),
-            Some(folders.iter().map(|f| (f.id.clone(), f.title.clone())).collect()),
+            Some(
+                folders
+                    .iter()
+                    .map(|f| (f.id.clone(), f.title.clone()))
+                    .collect(),
+            ),
         );
     }
 

@@ -42,5 +42,8 @@ pub fn anonymous(fake: &FakePortal) -> Client {
 
 /// Requests whose path ends with `suffix`.
 pub fn requests_ending(fake: &FakePortal, suffix: &str) -> Vec<RequestRecord> {
-    fake.requests().into_iter().filter(|r| r.path.ends_with(suffix)).collect()
+    fake.requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with(suffix))
+        .collect()
 }

@@ -56,14 +56,18 @@ impl Client {
             if total == 0 {
                 continue;
             }
-            if total > SEARCH_CAP && to - from > 1 {
-                let mid = from + (to - from) / 2;
-                tracing::debug!(from, to, total, "search partition too large; splitting");
-                ranges.push((mid + 1, to));
-                ranges.push((from, mid));
+            let splittable = to - from > 1;
+            if total > SEARCH_CAP && splittable {
+                split(&mut ranges, from, to, total);
                 continue;
             }
-            for item in self.search(&scoped).await? {
+            let found = self.search(&scoped).await?;
+            // A portal with a lower cap than documented stops paging early: split further.
+            if (found.len() as i64) < total && splittable {
+                split(&mut ranges, from, to, total);
+                continue;
+            }
+            for item in found {
                 if seen.insert(item.id.clone()) {
                     out.push(item);
                 }
@@ -71,6 +75,13 @@ impl Client {
         }
         Ok(out)
     }
+}
+
+fn split(ranges: &mut Vec<(i64, i64)>, from: i64, to: i64, total: i64) {
+    let mid = from + (to - from) / 2;
+    tracing::debug!(from, to, total, "search partition too large; splitting");
+    ranges.push((mid + 1, to));
+    ranges.push((from, mid));
 }
 
 /// A `created:[a TO b]` clause with 19-digit zero-padded epoch milliseconds (inclusive).
