@@ -120,6 +120,7 @@ def _():
         layer.url + "/query",
         params={"where": "1=1", "returnCountOnly": "true", "f": "json"},
         headers={"X-Esri-Authorization": f"Bearer {token}"},
+        verify=os.environ["SSL_CERT_FILE"],
         timeout=30,
     ).json()
     assert got == raw["count"], (got, raw)
