@@ -5,6 +5,7 @@ mod content;
 mod infra;
 mod oauth;
 mod search;
+mod services;
 
 use super::sample::*;
 use super::{FakeConfig, FakePortal};
