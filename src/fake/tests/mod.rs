@@ -4,6 +4,7 @@ mod auth;
 mod content;
 mod infra;
 mod oauth;
+mod python_client;
 mod search;
 mod services;
 
