@@ -14,6 +14,7 @@ mod community;
 mod config;
 mod content;
 mod ctx;
+mod export;
 mod faults;
 mod generated;
 mod ids;

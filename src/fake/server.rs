@@ -150,6 +150,7 @@ impl FakePortal {
             latency: Mutex::new(config.latency),
             token_ttl: Mutex::new(config.token_ttl),
             refresh_ttl: config.refresh_token_ttl,
+            jobs: Mutex::new(Default::default()),
         });
         let cancel = CancellationToken::new();
         let acceptor = tls.as_ref().map(|t| t.acceptor.clone());
