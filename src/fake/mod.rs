@@ -23,6 +23,7 @@ mod item_files;
 mod items;
 mod middleware;
 mod model;
+mod multipart;
 mod oauth;
 mod png;
 mod portal;
