@@ -43,12 +43,14 @@ fn parse_params(
     if let Some(q) = query {
         params.extend(url::form_urlencoded::parse(q.as_bytes()).into_owned());
     }
-    let is_form = headers
+    let ct = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
-    if is_form {
+        .unwrap_or("");
+    if ct.starts_with("application/x-www-form-urlencoded") {
         params.extend(url::form_urlencoded::parse(body).into_owned());
+    } else if let Some(b) = super::multipart::boundary(ct) {
+        params.extend(super::multipart::fields(body, &b));
     }
     params
 }

@@ -2,7 +2,8 @@
 
 use super::state::Shared;
 use super::{
-    auth_routes, community, content, info_routes, item_files, items, oauth, portal, respond, search,
+    auth_routes, community, content, export, info_routes, item_files, items, oauth, portal,
+    respond, search,
 };
 use axum::Router;
 use axum::routing::any;
@@ -52,6 +53,15 @@ pub fn portal_router(shared: Arc<Shared>) -> Router {
         .route(
             &r("/content/users/{user}/items/{id}"),
             any(items::owner_view),
+        )
+        .route(&r("/content/users/{user}/export"), any(export::export))
+        .route(
+            &r("/content/users/{user}/items/{id}/status"),
+            any(export::status),
+        )
+        .route(
+            &r("/content/users/{user}/items/{id}/delete"),
+            any(export::delete),
         )
         .route(&r("/content/items/{id}"), any(items::item))
         .route(&r("/content/items/{id}/data"), any(item_files::data))

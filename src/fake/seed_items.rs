@@ -83,8 +83,8 @@ fn finish_sizes(item: &mut Item) {
     }
 }
 
-/// A tiny but structurally valid (empty) zip archive with one stored file.
-fn tiny_zip(file_name: &str, content: &[u8]) -> Vec<u8> {
+/// A tiny, valid zip archive with one stored (uncompressed) file.
+pub fn tiny_zip(file_name: &str, content: &[u8]) -> Vec<u8> {
     let crc = crc32(content);
     let name = file_name.as_bytes();
     let mut out = Vec::new();

@@ -76,14 +76,44 @@ async fn accept_loop(
     }
 }
 
+/// Collapse repeated slashes in the path (`//sharing/rest/...`), as real web servers do; the
+/// Python client sends such paths.
+fn collapse_slashes(mut req: axum::extract::Request) -> axum::extract::Request {
+    let path = req.uri().path();
+    if !path.contains("//") {
+        return req;
+    }
+    let mut clean = String::with_capacity(path.len());
+    for c in path.chars() {
+        if !(c == '/' && clean.ends_with('/')) {
+            clean.push(c);
+        }
+    }
+    if let Some(q) = req.uri().query() {
+        clean = format!("{clean}?{q}");
+    }
+    let mut parts = req.uri().clone().into_parts();
+    if let Ok(pq) = clean.parse() {
+        parts.path_and_query = Some(pq);
+        if let Ok(uri) = axum::http::Uri::from_parts(parts) {
+            *req.uri_mut() = uri;
+        }
+    }
+    req
+}
+
 fn with_middleware(router: Router, shared: &Arc<Shared>, origin: Origin) -> Router {
-    router.layer(axum::middleware::from_fn_with_state(
-        MwState {
-            shared: shared.clone(),
-            origin,
-        },
-        layer,
-    ))
+    use tower::ServiceExt;
+    let normalized = router.map_request(collapse_slashes);
+    Router::new()
+        .fallback_service(normalized)
+        .layer(axum::middleware::from_fn_with_state(
+            MwState {
+                shared: shared.clone(),
+                origin,
+            },
+            layer,
+        ))
 }
 
 impl FakePortal {
@@ -120,6 +150,7 @@ impl FakePortal {
             latency: Mutex::new(config.latency),
             token_ttl: Mutex::new(config.token_ttl),
             refresh_ttl: config.refresh_token_ttl,
+            jobs: Mutex::new(Default::default()),
         });
         let cancel = CancellationToken::new();
         let acceptor = tls.as_ref().map(|t| t.acceptor.clone());

@@ -5,6 +5,7 @@ use super::faults::Faults;
 use super::model::Org;
 use super::oauth::OAuthStore;
 use super::tokens::TokenStore;
+use std::collections::HashMap;
 use std::sync::{Mutex, RwLock};
 use std::time::Duration;
 
@@ -29,6 +30,8 @@ pub struct Shared {
     pub latency: Mutex<Duration>,
     pub token_ttl: Mutex<Duration>,
     pub refresh_ttl: Duration,
+    /// Export jobs: job id -> status polls so far.
+    pub jobs: Mutex<HashMap<String, u32>>,
 }
 
 impl Shared {

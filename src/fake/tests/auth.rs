@@ -125,3 +125,99 @@ async fn expired_token_gets_498_and_anonymous_gets_499() {
     assert_eq!(v["error"]["code"], 499);
     assert_eq!(v["error"]["messageCode"], "GWM_0003");
 }
+
+#[tokio::test]
+async fn server_token_and_revoke_and_loopback_code_redirect() {
+    let p = portal().await;
+    let t = token_for(&p, ADMIN_USERNAME, ADMIN_PASSWORD, "agol-tui").await;
+    let v: Value = client()
+        .post(format!("{}/generateToken", p.sharing_url()))
+        .header("Referer", "agol-tui")
+        .form(&[
+            ("token", t.as_str()),
+            ("serverUrl", &p.services_origin()),
+            ("f", "json"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let server_token = v["token"].as_str().expect("server token");
+    let me = get_json(
+        &p,
+        "/community/self",
+        &[("f", "json"), ("token", server_token)],
+    )
+    .await;
+    assert_eq!(me["error"]["code"], 498, "still referer-bound");
+    let revoked: Value = client()
+        .post(format!("{}/oauth2/revokeToken", p.sharing_url()))
+        .form(&[
+            ("client_id", OAUTH_CLIENT_ID),
+            ("auth_token", t.as_str()),
+            ("f", "json"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(revoked["success"], true);
+    let page = client()
+        .get(format!("{}/oauth2/authorize", p.sharing_url()))
+        .query(&[
+            ("client_id", OAUTH_CLIENT_ID),
+            ("response_type", "code"),
+            ("redirect_uri", "http://127.0.0.1:9/callback"),
+            ("state", "st"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let line = page.lines().find(|l| l.contains("oauth_state")).unwrap();
+    let info: Value =
+        serde_json::from_str(&line[line.find('{').unwrap()..=line.rfind('}').unwrap()]).unwrap();
+    let r = client()
+        .post(format!("{}/sharing/oauth2/signin", p.url()))
+        .form(&[
+            ("oauth_state", info["oauth_state"].as_str().unwrap()),
+            ("username", USER_USERNAME),
+            ("password", USER_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let loc = r.headers()["location"].to_str().unwrap();
+    assert!(
+        loc.starts_with("http://127.0.0.1:9/callback?code=") && loc.ends_with("&state=st"),
+        "{loc}"
+    );
+}
+
+#[tokio::test]
+async fn random_503s_follow_the_ratio() {
+    let p = FakePortal::start(FakeConfig {
+        fail_ratio_5xx: 0.5,
+        ..FakeConfig::default()
+    })
+    .await
+    .unwrap();
+    let mut failed = 0;
+    for _ in 0..40 {
+        let r = client()
+            .get(format!("{}?f=json", p.sharing_url()))
+            .send()
+            .await
+            .unwrap();
+        if r.status() == 503 {
+            failed += 1;
+        }
+    }
+    assert!((8..=32).contains(&failed), "{failed}");
+}

@@ -289,3 +289,98 @@ async fn user_content_paging_and_permissions() {
         .unwrap();
     assert_eq!(gu["owner"], PUBLISHER_USERNAME);
 }
+
+#[tokio::test]
+async fn export_status_download_and_delete() {
+    let p = portal().await;
+    let t = p.issue_token(PUBLISHER_USERNAME);
+    let hyd = crate::fake::features::sample::HYDRANTS_ITEM_ID;
+    let base = format!("{}/content/users/{PUBLISHER_USERNAME}", p.sharing_url());
+    let v: Value = client()
+        .post(format!("{base}/export"))
+        .bearer_auth(&t)
+        .form(&[
+            ("itemId", hyd),
+            ("exportFormat", "File Geodatabase"),
+            ("title", "hyd_backup"),
+            ("f", "json"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let job = v["jobId"].as_str().expect("jobId").to_string();
+    let out = v["exportItemId"].as_str().unwrap().to_string();
+    assert_eq!(v["serviceItemId"], hyd);
+    let status_url = format!("{base}/items/{out}/status");
+    let q = [
+        ("jobId", job.as_str()),
+        ("jobType", "export"),
+        ("f", "json"),
+    ];
+    let s1: Value = client()
+        .get(&status_url)
+        .query(&q)
+        .bearer_auth(&t)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(s1["status"], "processing");
+    let s2: Value = client()
+        .get(&status_url)
+        .query(&q)
+        .bearer_auth(&t)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(s2["status"], "completed");
+    let data = get_with(&p, &format!("/content/items/{out}/data"), &t).await;
+    assert_eq!(data.headers()["content-type"], "application/zip");
+    assert!(data.bytes().await.unwrap().starts_with(b"PK"));
+    let del: Value = client()
+        .post(format!("{base}/items/{out}/delete"))
+        .bearer_auth(&t)
+        .form(&[("permanentDelete", "true"), ("f", "json")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(del["success"], true);
+    assert!(p.items().iter().all(|i| i.id != out));
+    let prot: Value = client()
+        .post(format!("{base}/items/{hyd}/delete"))
+        .bearer_auth(&t)
+        .form(&[("f", "json")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(prot["error"]["messageCode"], "CONT_0048");
+    let viewer = p.issue_token(USER_USERNAME);
+    let denied: Value = client()
+        .post(format!(
+            "{}/content/users/{USER_USERNAME}/export",
+            p.sharing_url()
+        ))
+        .bearer_auth(&viewer)
+        .form(&[("itemId", hyd), ("exportFormat", "CSV"), ("f", "json")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(denied["error"]["code"], 403);
+}

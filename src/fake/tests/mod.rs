@@ -4,7 +4,9 @@ mod auth;
 mod content;
 mod infra;
 mod oauth;
+mod python_client;
 mod search;
+mod services;
 
 use super::sample::*;
 use super::{FakeConfig, FakePortal};

@@ -1,0 +1,200 @@
+//! Hosted feature layer export and the temp-item lifecycle: `POST /content/users/{u}/export`,
+//! `/content/users/{u}/items/{id}/status`, `/content/users/{u}/items/{id}/delete`.
+//!
+//! The exported file is a placeholder (a small zip or an empty GeoJSON/Feature Collection): the
+//! fake does not convert the service's features. Jobs report `processing` on the first status
+//! poll and `completed` afterwards.
+
+use super::ctx::Ctx;
+use super::ids::{now_ms, secret, stable_id};
+use super::items::caller_or_return;
+use super::model::ItemData;
+use super::respond;
+use super::seed_items::{new_item, tiny_zip};
+use super::state::Shared;
+use axum::Extension;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use serde_json::json;
+use std::sync::Arc;
+
+/// (item type, file name suffix, data) of an export in `format`.
+fn output(format: &str, base: &str) -> Option<(&'static str, ItemData)> {
+    let zip = |ty: &'static str, ext: &str| {
+        let name = format!("{base}.zip");
+        let inner = format!("{base}.{ext}");
+        Some((
+            ty,
+            ItemData::File {
+                bytes: tiny_zip(&inner, b"placeholder export from the agol-tui fake portal"),
+                content_type: "application/zip",
+                file_name: name,
+            },
+        ))
+    };
+    match format.to_ascii_lowercase().as_str() {
+        "file geodatabase" => zip("File Geodatabase", "gdb"),
+        "shapefile" => zip("Shapefile", "shp"),
+        "csv" => zip("CSV Collection", "csv"),
+        "excel" => zip("Microsoft Excel", "xlsx"),
+        "kml" => zip("KML Collection", "kml"),
+        "geopackage" => zip("GeoPackage", "gpkg"),
+        "geojson" => Some((
+            "GeoJson",
+            ItemData::File {
+                bytes: br#"{"type":"FeatureCollection","features":[]}"#.to_vec(),
+                content_type: "application/geo+json",
+                file_name: format!("{base}.geojson"),
+            },
+        )),
+        "feature collection" => Some((
+            "Feature Collection",
+            ItemData::Json(r#"{"layers":[]}"#.to_string()),
+        )),
+        _ => None,
+    }
+}
+
+/// `POST /content/users/{user}/export`.
+pub async fn export(
+    State(s): State<Arc<Shared>>,
+    Extension(ctx): Extension<Arc<Ctx>>,
+    Path(user): Path<String>,
+) -> Response {
+    let caller = caller_or_return!(ctx, s);
+    let Some(c) = caller else {
+        return respond::token_required(&ctx);
+    };
+    let item_id = ctx.param("itemId").unwrap_or("").to_string();
+    let format = ctx.param("exportFormat").unwrap_or("").to_string();
+    let mut org = s.org.write().expect("org lock");
+    if c != user && !org.is_admin(Some(&c)) {
+        return respond::forbidden(&ctx, false);
+    }
+    let Some(src) = org.item(&item_id).cloned() else {
+        return respond::item_missing(&ctx);
+    };
+    if !org.can_see_item(Some(&c), &src) {
+        return respond::forbidden(&ctx, false);
+    }
+    if src.owner != c && !org.is_admin(Some(&c)) {
+        return respond::forbidden(&ctx, false);
+    }
+    if !src.type_keywords.iter().any(|k| k == "Hosted Service") {
+        return respond::error(
+            &ctx,
+            400,
+            None,
+            "Export is only supported for hosted feature services.",
+            &[],
+        );
+    }
+    let base = src.name.clone().unwrap_or_else(|| src.title.clone());
+    let Some((ty, data)) = output(&format, &base) else {
+        return respond::error(&ctx, 400, None, "Invalid export format.", &[&format]);
+    };
+    let job_id = format!("{}::{}", secret(32), org.id);
+    let new_id = stable_id(&format!("export:{job_id}"));
+    let title = ctx
+        .param("title")
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("{}_export", src.title));
+    let mut it = new_item(new_id.clone(), &user, None, &title, ty);
+    it.name = match &data {
+        ItemData::File { file_name, .. } => Some(file_name.clone()),
+        _ => None,
+    };
+    it.size = match &data {
+        ItemData::File { bytes, .. } => bytes.len() as i64,
+        ItemData::Json(t) => t.len() as i64,
+        _ => 0,
+    };
+    it.data = data;
+    it.thumbnail = None;
+    it.thumbnail_bytes = None;
+    it.created = now_ms();
+    it.modified = it.created;
+    org.items.push(it);
+    org.reindex();
+    s.jobs.lock().expect("jobs lock").insert(job_id.clone(), 0);
+    respond::json(
+        &ctx,
+        &json!({"type": "file", "size": 0, "jobId": job_id, "serviceItemId": item_id,
+        "exportFormat": format, "exportItemId": new_id}),
+    )
+}
+
+#[allow(clippy::result_large_err)] // the error is the ready-made response
+fn owner_or_admin(s: &Shared, ctx: &Ctx, user: &str, id: &str) -> Result<(), Response> {
+    let caller = ctx.caller(s)?;
+    let org = s.org();
+    if org.item(id).is_none_or(|it| it.owner != user) {
+        return Err(respond::item_missing(ctx));
+    }
+    match caller.as_deref() {
+        None => Err(respond::token_required(ctx)),
+        Some(c) if c == user || org.is_admin(Some(c)) => Ok(()),
+        Some(_) => Err(respond::forbidden(ctx, false)),
+    }
+}
+
+/// `GET /content/users/{user}/items/{id}/status[?jobId=&jobType=]`.
+pub async fn status(
+    State(s): State<Arc<Shared>>,
+    Extension(ctx): Extension<Arc<Ctx>>,
+    Path((user, id)): Path<(String, String)>,
+) -> Response {
+    if let Err(r) = owner_or_admin(&s, &ctx, &user, &id) {
+        return r;
+    }
+    let state = match ctx.param("jobId") {
+        None => "completed",
+        Some(job) => {
+            let mut jobs = s.jobs.lock().expect("jobs lock");
+            match jobs.get_mut(job) {
+                None => return respond::error(&ctx, 400, None, "Job not found.", &[]),
+                Some(polls) => {
+                    *polls += 1;
+                    if *polls > 1 {
+                        "completed"
+                    } else {
+                        "processing"
+                    }
+                }
+            }
+        }
+    };
+    respond::json(
+        &ctx,
+        &json!({"status": state, "statusMessage": state, "itemId": id}),
+    )
+}
+
+/// `POST /content/users/{user}/items/{id}/delete` (`permanentDelete` accepted; protected
+/// items fail with `CONT_0048`).
+pub async fn delete(
+    State(s): State<Arc<Shared>>,
+    Extension(ctx): Extension<Arc<Ctx>>,
+    Path((user, id)): Path<(String, String)>,
+) -> Response {
+    if let Err(r) = owner_or_admin(&s, &ctx, &user, &id) {
+        return r;
+    }
+    if ctx.method != axum::http::Method::POST {
+        return respond::error(&ctx, 405, None, "Method not supported.", &[]);
+    }
+    let mut org = s.org.write().expect("org lock");
+    if org.item(&id).is_some_and(|it| it.protected) {
+        return respond::error(
+            &ctx,
+            400,
+            Some("CONT_0048"),
+            "Unable to delete item. Delete protection is turned on.",
+            &[],
+        );
+    }
+    org.items.retain(|it| it.id != id);
+    org.relationships.retain(|r| r.origin != id && r.dest != id);
+    org.reindex();
+    respond::json(&ctx, &json!({"success": true, "itemId": id}))
+}
