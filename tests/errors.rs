@@ -8,7 +8,13 @@ use std::process::Output;
 use agol_tui::client::{Client, PortalUrl, RetryPolicy};
 use agol_tui::fake::{FakeConfig, FakePortal, sample};
 
-fn agol(portal: &str, dir: &Path, user: &str, password: &str, args: &[&str]) -> std::process::Command {
+fn agol(
+    portal: &str,
+    dir: &Path,
+    user: &str,
+    password: &str,
+    args: &[&str],
+) -> std::process::Command {
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("agol-tui"));
     cmd.args(args)
         .env_clear()
@@ -23,11 +29,21 @@ fn agol(portal: &str, dir: &Path, user: &str, password: &str, args: &[&str]) -> 
 }
 
 async fn run(mut cmd: std::process::Command) -> (Option<i32>, String) {
-    let out: Output = tokio::task::spawn_blocking(move || cmd.output().unwrap()).await.unwrap();
-    (out.status.code(), String::from_utf8_lossy(&out.stderr).to_string())
+    let out: Output = tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
 }
 
-async fn scan_error(fake_url: &str, user: &str, password: &str, extra: &[&str]) -> (Option<i32>, String) {
+async fn scan_error(
+    fake_url: &str,
+    user: &str,
+    password: &str,
+    extra: &[&str],
+) -> (Option<i32>, String) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("x.csv");
     let mut args = vec!["scan", "--out", out.to_str().unwrap()];
@@ -42,15 +58,29 @@ async fn unreachable_portal() {
     drop(listener);
     let (code, err) = scan_error(&format!("http://127.0.0.1:{port}"), "u", "p", &["--all"]).await;
     assert_eq!(code, Some(1));
-    assert!(err.contains("cannot reach") && err.contains(&port.to_string()) && err.contains("Check the portal URL"), "{err}");
+    assert!(
+        err.contains("cannot reach")
+            && err.contains(&port.to_string())
+            && err.contains("Check the portal URL"),
+        "{err}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_password_and_saml_user() {
     let fake = common::fake().await;
-    let (code, err) = scan_error(&fake.url(), sample::ADMIN_USERNAME, "wrong-password", &["--all"]).await;
+    let (code, err) = scan_error(
+        &fake.url(),
+        sample::ADMIN_USERNAME,
+        "wrong-password",
+        &["--all"],
+    )
+    .await;
     assert_eq!(code, Some(1));
-    assert!(err.contains("invalid username or password") && err.contains(sample::ADMIN_USERNAME), "{err}");
+    assert!(
+        err.contains("invalid username or password") && err.contains(sample::ADMIN_USERNAME),
+        "{err}"
+    );
     assert!(!err.contains("wrong-password"));
     let (_, err) = scan_error(&fake.url(), sample::SAML_USERNAME, "whatever", &["--all"]).await;
     assert!(err.contains("--oauth"), "{err}");
@@ -59,12 +89,30 @@ async fn wrong_password_and_saml_user() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_permission_and_missing_item() {
     let fake = common::fake().await;
-    let (code, err) = scan_error(&fake.url(), sample::USER_USERNAME, sample::USER_PASSWORD, &["--owner", sample::ADMIN_USERNAME]).await;
+    let (code, err) = scan_error(
+        &fake.url(),
+        sample::USER_USERNAME,
+        sample::USER_PASSWORD,
+        &["--owner", sample::ADMIN_USERNAME],
+    )
+    .await;
     assert_eq!(code, Some(1));
-    assert!(err.contains(sample::ADMIN_USERNAME) && err.contains("administrator"), "{err}");
-    let (code, err) = scan_error(&fake.url(), sample::ADMIN_USERNAME, sample::ADMIN_PASSWORD, &["--id", "0123456789abcdef0123456789abcdef"]).await;
+    assert!(
+        err.contains(sample::ADMIN_USERNAME) && err.contains("administrator"),
+        "{err}"
+    );
+    let (code, err) = scan_error(
+        &fake.url(),
+        sample::ADMIN_USERNAME,
+        sample::ADMIN_PASSWORD,
+        &["--id", "0123456789abcdef0123456789abcdef"],
+    )
+    .await;
     assert_eq!(code, Some(1));
-    assert!(err.contains("0123456789abcdef0123456789abcdef") && err.contains("does not exist"), "{err}");
+    assert!(
+        err.contains("0123456789abcdef0123456789abcdef") && err.contains("does not exist"),
+        "{err}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -72,26 +120,56 @@ async fn expired_token_that_cannot_be_refreshed() {
     let fake = common::fake().await;
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("x.csv");
-    let mut cmd = agol(&fake.url(), dir.path(), "", "", &["scan", "--all", "--out", out.to_str().unwrap()]);
-    cmd.env_remove("AGOL_PASSWORD").env_remove("AGOL_USERNAME").env("AGOL_TOKEN", "expired-or-revoked-token");
+    let mut cmd = agol(
+        &fake.url(),
+        dir.path(),
+        "",
+        "",
+        &["scan", "--all", "--out", out.to_str().unwrap()],
+    );
+    cmd.env_remove("AGOL_PASSWORD")
+        .env_remove("AGOL_USERNAME")
+        .env("AGOL_TOKEN", "expired-or-revoked-token");
     let (code, err) = run(cmd).await;
     assert_eq!(code, Some(1));
-    assert!(err.contains("cannot be refreshed") || err.contains("sign in again"), "{err}");
-    assert!(!err.contains("expired-or-revoked-token"), "the token is not echoed");
+    assert!(
+        err.contains("cannot be refreshed") || err.contains("sign in again"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("expired-or-revoked-token"),
+        "the token is not echoed"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tls_failure_points_at_ca_file_and_the_ca_file_fixes_it() {
-    let fake: FakePortal = common::fake_with(FakeConfig { tls: true, ..FakeConfig::default() }).await;
+    let fake: FakePortal = common::fake_with(FakeConfig {
+        tls: true,
+        ..FakeConfig::default()
+    })
+    .await;
     assert!(fake.url().starts_with("https://"));
-    let (code, err) = scan_error(&fake.url(), sample::ADMIN_USERNAME, sample::ADMIN_PASSWORD, &["--all"]).await;
+    let (code, err) = scan_error(
+        &fake.url(),
+        sample::ADMIN_USERNAME,
+        sample::ADMIN_PASSWORD,
+        &["--all"],
+    )
+    .await;
     assert_eq!(code, Some(1));
     assert!(err.contains("TLS") && err.contains("--ca-file"), "{err}");
 
     let dir = tempfile::tempdir().unwrap();
     let ca = dir.path().join("ca.pem");
     std::fs::write(&ca, fake.ca_cert_pem().unwrap()).unwrap();
-    let (code, err) = scan_error(&fake.url(), sample::ADMIN_USERNAME, sample::ADMIN_PASSWORD, &["--all", "--ca-file", ca.to_str().unwrap()]).await;
+    let (code, err) = scan_error(
+        &fake.url(),
+        sample::ADMIN_USERNAME,
+        sample::ADMIN_PASSWORD,
+        &["--all", "--ca-file", ca.to_str().unwrap()],
+    )
+    .await;
     assert_eq!(code, Some(0), "{err}");
 
     // The library over HTTPS with the CA, including the federated services origin.
@@ -104,11 +182,20 @@ async fn tls_failure_points_at_ca_file_and_the_ca_file_fixes_it() {
         })
         .build()
         .unwrap();
-    assert_eq!(client.community_self().await.unwrap().username, sample::ADMIN_USERNAME);
+    assert_eq!(
+        client.community_self().await.unwrap().username,
+        sample::ADMIN_USERNAME
+    );
 
     let bad_ca = dir.path().join("bad.pem");
     std::fs::write(&bad_ca, "not a certificate").unwrap();
-    let (code, err) = scan_error(&fake.url(), sample::ADMIN_USERNAME, sample::ADMIN_PASSWORD, &["--all", "--ca-file", bad_ca.to_str().unwrap()]).await;
+    let (code, err) = scan_error(
+        &fake.url(),
+        sample::ADMIN_USERNAME,
+        sample::ADMIN_PASSWORD,
+        &["--all", "--ca-file", bad_ca.to_str().unwrap()],
+    )
+    .await;
     assert_eq!(code, Some(1));
     assert!(err.contains("CA file") && err.contains("PEM"), "{err}");
 }
@@ -116,7 +203,14 @@ async fn tls_failure_points_at_ca_file_and_the_ca_file_fixes_it() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn plain_http_to_a_remote_portal_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let (code, err) = run(agol("http://gis.example.com/portal", dir.path(), "u", "p", &["scan", "--all", "--out", "x.csv"])).await;
+    let (code, err) = run(agol(
+        "http://gis.example.com/portal",
+        dir.path(),
+        "u",
+        "p",
+        &["scan", "--all", "--out", "x.csv"],
+    ))
+    .await;
     assert_eq!(code, Some(2));
     assert!(err.contains("--allow-http"), "{err}");
 }

@@ -4,7 +4,6 @@ mod auth;
 mod content;
 mod infra;
 mod oauth;
-mod python_client;
 mod search;
 mod services;
 
