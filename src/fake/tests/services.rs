@@ -104,33 +104,3 @@ async fn generated_items_for_benchmarks() {
     .await;
     assert_eq!(v["total"], 24);
 }
-
-/// The benchmark-sized org (20,000 items) starts and answers a search page quickly.
-#[tokio::test]
-#[ignore = "slow in debug builds; run with --ignored"]
-async fn benchmark_sized_org() {
-    let t0 = std::time::Instant::now();
-    let p = FakePortal::start(FakeConfig {
-        generated_items: 20_000,
-        ..FakeConfig::default()
-    })
-    .await
-    .unwrap();
-    let started = t0.elapsed();
-    let t = admin_token(&p);
-    let t1 = std::time::Instant::now();
-    let v = get_json(
-        &p,
-        "/search",
-        &[
-            ("f", "json"),
-            ("q", "orgid:RvW8tQd3Xk2LmP9z"),
-            ("num", "100"),
-            ("token", &t),
-        ],
-    )
-    .await;
-    eprintln!("start {started:?}, search page {:?}", t1.elapsed());
-    assert!(v["total"].as_u64().unwrap() > 20_000);
-    assert_eq!(v["nextStart"], 101);
-}
