@@ -306,3 +306,178 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oauth_login_over_a_pasted_code_then_headless_scan_with_the_saved_refresh_token() {
+    use std::io::{BufRead, BufReader, Write};
+    let fake = common::fake().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut login = agol(
+        &fake,
+        dir.path(),
+        &["login", "--oauth", "--client-id", sample::OAUTH_CLIENT_ID],
+    );
+    login
+        .env_remove("AGOL_PASSWORD")
+        .env_remove("AGOL_USERNAME")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let (mut child, url, stderr) = tokio::task::spawn_blocking(move || {
+        let mut child = login.spawn().unwrap();
+        let mut stderr = BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        loop {
+            line.clear();
+            assert!(
+                stderr.read_line(&mut line).unwrap() > 0,
+                "login printed no authorize URL"
+            );
+            if line.contains("oauth2/authorize") {
+                break;
+            }
+        }
+        (child, line.trim().to_string(), stderr)
+    })
+    .await
+    .unwrap();
+    assert!(
+        url.contains("code_challenge=") && url.contains("client_id=agoltui"),
+        "{url}"
+    );
+    // The person opens the URL elsewhere, signs in through SAML, and pastes the code.
+    let code = common::browser_sign_in(
+        &fake,
+        &url,
+        sample::SAML_USERNAME,
+        sample::SAML_IDP_PASSWORD,
+    )
+    .await;
+    let output = tokio::task::spawn_blocking(move || {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(format!("{code}\n").as_bytes())
+            .unwrap();
+        let mut rest = String::new();
+        std::io::Read::read_to_string(&mut { stderr }, &mut rest).unwrap();
+        (child.wait_with_output().unwrap(), rest)
+    })
+    .await
+    .unwrap();
+    let (out, err) = output;
+    assert!(out.status.success(), "{err}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains(sample::SAML_USERNAME), "{stdout}");
+
+    let token_file = dir.path().join("data/tokens/default.json");
+    let mode = std::os::unix::fs::PermissionsExt::mode(
+        &std::fs::metadata(&token_file).unwrap().permissions(),
+    );
+    assert_eq!(mode & 0o777, 0o600, "refresh token file is private");
+    let config = std::fs::read_to_string(dir.path().join("config.toml")).unwrap();
+    assert!(
+        config.contains("auth = \"oauth\"") && config.contains("oauth_client_id = \"agoltui\""),
+        "{config}"
+    );
+    assert!(!config.contains("refresh"), "no token in the config");
+
+    // A later headless run signs in from the saved refresh token.
+    let csv = dir.path().join("inv.csv");
+    let mut scan = agol(
+        &fake,
+        dir.path(),
+        &[
+            "scan",
+            "--owner",
+            sample::SAML_USERNAME,
+            "--out",
+            csv.to_str().unwrap(),
+        ],
+    );
+    scan.env_remove("AGOL_PASSWORD")
+        .env_remove("AGOL_USERNAME")
+        .env_remove("AGOL_PORTAL");
+    let scan_out = run(scan).await;
+    assert!(
+        scan_out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&scan_out.stderr)
+    );
+    assert!(
+        common::requests_ending(&fake, "/oauth2/token")
+            .iter()
+            .any(|r| r.params.get("grant_type").map(String::as_str) == Some("refresh_token"))
+    );
+    let tokens: Vec<String> = fake
+        .requests()
+        .into_iter()
+        .filter_map(|r| r.token)
+        .collect();
+    let log =
+        std::fs::read_to_string(dir.path().join("data/logs/agol-tui.log")).unwrap_or_default();
+    for t in &tokens {
+        assert!(!log.contains(t.as_str()) && !config.contains(t.as_str()));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_server_binary_then_scan_lists_the_sample_org() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = std::process::Command::new(assert_cmd::cargo::cargo_bin!("agol-tui"))
+        .args(["demo-server", "--port", "0"])
+        .env("AGOL_DATA_DIR", dir.path().join("server-data"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let (url, stdout) = tokio::task::spawn_blocking({
+        let stdout = server.stdout.take().unwrap();
+        move || {
+            let mut reader = BufReader::new(stdout);
+            let mut line = String::new();
+            loop {
+                line.clear();
+                assert!(
+                    reader.read_line(&mut line).unwrap() > 0,
+                    "demo-server printed no URL"
+                );
+                if let Some(rest) = line.trim().strip_prefix("portal:") {
+                    return (rest.trim().to_string(), reader);
+                }
+            }
+        }
+    })
+    .await
+    .unwrap();
+    let out = dir.path().join("inv.csv");
+    let mut scan = std::process::Command::new(assert_cmd::cargo::cargo_bin!("agol-tui"));
+    scan.args(["scan", "--all", "--out", out.to_str().unwrap()])
+        .env("AGOL_DATA_DIR", dir.path().join("data"))
+        .env("AGOL_CONFIG", dir.path().join("config.toml"))
+        .env("AGOL_PORTAL", &url)
+        .env("AGOL_USERNAME", sample::ADMIN_USERNAME)
+        .env("AGOL_PASSWORD", sample::ADMIN_PASSWORD);
+    let result = run(scan).await;
+    let _ = server.kill();
+    drop(stdout);
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    // The sample org is deterministic: an in-process copy tells what must be listed.
+    let reference = common::fake().await;
+    let want: BTreeSet<_> = reference
+        .items()
+        .into_iter()
+        .map(|i| (i.id, i.owner, i.folder.unwrap_or_default()))
+        .collect();
+    let got: BTreeSet<_> = read_csv(&out)
+        .into_iter()
+        .map(|r| (r["Id"].clone(), r["Owner"].clone(), r["Folder"].clone()))
+        .collect();
+    assert_eq!(got, want);
+}

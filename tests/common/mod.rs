@@ -47,3 +47,66 @@ pub fn requests_ending(fake: &FakePortal, suffix: &str) -> Vec<RequestRecord> {
         .filter(|r| r.path.ends_with(suffix))
         .collect()
 }
+
+/// Walks the browser part of the OAuth flow over HTTP: authorize page → sign-in → approval page.
+pub async fn browser_sign_in(
+    fake: &FakePortal,
+    authorize: &str,
+    username: &str,
+    password: &str,
+) -> String {
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let page = http
+        .get(authorize)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let state_key = "\"oauth_state\"";
+    let at = page
+        .find(state_key)
+        .expect("the authorize page embeds oauth_state");
+    let rest = &page[at + state_key.len()..];
+    let start = rest.find('"').unwrap() + 1;
+    let end = start + rest[start..].find('"').unwrap();
+    let oauth_state = &rest[start..end];
+    let resp = http
+        .post(format!("{}/sharing/oauth2/signin", fake.url()))
+        .form(&[
+            ("oauth_state", oauth_state),
+            ("username", username),
+            ("password", password),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 302);
+    let location = resp.headers()["location"].to_str().unwrap().to_string();
+    let approval = if location.starts_with("http") {
+        location
+    } else {
+        format!("{}{}", fake.url(), location)
+    };
+    let html = http
+        .get(&approval)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let url = reqwest::Url::parse(&approval).unwrap();
+    if let Some((_, code)) = url.query_pairs().find(|(k, _)| k == "code") {
+        assert!(
+            html.contains(code.as_ref()),
+            "the approval page shows the code"
+        );
+        return code.to_string();
+    }
+    panic!("no code in {approval}");
+}

@@ -1,0 +1,257 @@
+//! Fidelity of the fake portal: its responses carry the field names and JSON types documented in
+//! `../shared/arcgis-rest.md` (taken from Esri's REST reference and the arcgis-rest-js mocks).
+//! A field list per resource; each entry is `name:type` with type one of
+//! s(tring) n(umber) b(ool) a(rray) o(bject) s? (string or null) o? (object or null).
+
+mod common;
+
+use agol_tui::client::request::Call;
+use agol_tui::fake::sample;
+use serde_json::Value;
+
+fn check(what: &str, v: &Value, spec: &str) {
+    for field in spec.split_whitespace() {
+        let (name, ty) = field.split_once(':').unwrap();
+        let got = v
+            .get(name)
+            .unwrap_or_else(|| panic!("{what}: missing `{name}` in {v}"));
+        let ok = match ty {
+            "s" => got.is_string(),
+            "n" => got.is_number(),
+            "i" => got.is_i64(),
+            "b" => got.is_boolean(),
+            "a" => got.is_array(),
+            "o" => got.is_object(),
+            "s?" => got.is_string() || got.is_null(),
+            "o?" => got.is_object() || got.is_null(),
+            "n|s" => got.is_number() || got.is_string(),
+            other => panic!("bad spec {other}"),
+        };
+        assert!(ok, "{what}: `{name}` should be {ty}, got {got}");
+    }
+}
+
+#[tokio::test]
+async fn sharing_api_shapes_match_the_documented_ones() {
+    let fake = common::fake().await;
+    let client = common::admin(&fake);
+    let get = |path: &str| client.json::<Value>(Call::get(client.portal().sharing(path)));
+
+    let root: Value = client
+        .json(Call::get(client.portal().sharing_root()))
+        .await
+        .unwrap();
+    check("sharing root", &root, "currentVersion:n|s");
+    let info: Value = get("info").await.unwrap();
+    check("info", &info, "owningSystemUrl:s authInfo:o");
+    check(
+        "info.authInfo",
+        &info["authInfo"],
+        "isTokenBasedSecurity:b tokenServicesUrl:s",
+    );
+
+    let me: Value = get("portals/self").await.unwrap();
+    check(
+        "portals/self",
+        &me,
+        "id:s name:s isPortal:b portalMode:s portalHostname:s urlKey:s customBaseUrl:s allSSL:b supportsOAuth:b maxTokenExpirationMinutes:i currentVersion:n|s created:i modified:i user:o",
+    );
+    let user: Value = get("community/self").await.unwrap();
+    check(
+        "community/self",
+        &user,
+        "username:s fullName:s orgId:s role:s privileges:a provider:s lastLogin:i created:i modified:i groups:a",
+    );
+
+    let users: Value = client
+        .json(Call::get(client.portal().sharing("portals/self/users")).param("num", 2))
+        .await
+        .unwrap();
+    check(
+        "portals/self/users",
+        &users,
+        "total:i start:i num:i nextStart:i users:a",
+    );
+
+    let root_listing: Value = get(&format!("content/users/{}", sample::PUBLISHER_USERNAME))
+        .await
+        .unwrap();
+    check(
+        "content/users",
+        &root_listing,
+        "username:s total:i start:i num:i nextStart:i items:a folders:a",
+    );
+    assert!(root_listing["currentFolder"].is_null());
+    check(
+        "content/users folder",
+        &root_listing["folders"][0],
+        "username:s id:s title:s created:i",
+    );
+
+    let search: Value = client
+        .json(
+            Call::get(client.portal().sharing("search"))
+                .param("q", format!("orgid:{}", sample::ORG_ID))
+                .param("num", 5),
+        )
+        .await
+        .unwrap();
+    check(
+        "search",
+        &search,
+        "query:s total:i start:i num:i nextStart:i results:a",
+    );
+    let result = &search["results"][0];
+    check(
+        "search result",
+        result,
+        "id:s owner:s title:s type:s typeKeywords:a tags:a created:i modified:i access:s size:i extent:a",
+    );
+    assert!(
+        result.get("protected").is_none(),
+        "search results lack `protected`"
+    );
+
+    let id = result["id"].as_str().unwrap();
+    let item: Value = get(&format!("content/items/{id}")).await.unwrap();
+    check(
+        "item",
+        &item,
+        "id:s owner:s orgId:s created:i modified:i title:s type:s typeKeywords:a tags:a snippet:s? description:s? thumbnail:s? extent:a spatialReference:s? accessInformation:s? licenseInfo:s? culture:s? url:s? access:s size:i protected:b commentsEnabled:b numViews:i ownerFolder:s? isOrgItem:b",
+    );
+    let groups: Value = get(&format!("content/items/{id}/groups")).await.unwrap();
+    check("item groups", &groups, "admin:a member:a other:a");
+
+    let form = sample::item_id("form");
+    let related: Value = client
+        .json(
+            Call::get(
+                client
+                    .portal()
+                    .sharing(&format!("content/items/{form}/relatedItems")),
+            )
+            .param("relationshipType", "Survey2Service")
+            .param("direction", "forward"),
+        )
+        .await
+        .unwrap();
+    check("relatedItems", &related, "total:i relatedItems:a");
+
+    let story = sample::item_id("storymap");
+    let resources: Value = get(&format!("content/items/{story}/resources"))
+        .await
+        .unwrap();
+    check(
+        "resources",
+        &resources,
+        "total:i start:i num:i nextStart:i resources:a",
+    );
+    check(
+        "resource entry",
+        &resources["resources"][0],
+        "resource:s created:i size:i",
+    );
+
+    let err = get("content/items/0123456789abcdef0123456789abcdef").await;
+    assert!(err.is_err());
+    let raw = reqwest::get(format!(
+        "{}/content/items/0123456789abcdef0123456789abcdef?f=json",
+        client.portal().sharing_root()
+    ))
+    .await
+    .unwrap();
+    assert_eq!(raw.status(), 200, "errors come in HTTP 200");
+    let body: Value = raw.json().await.unwrap();
+    check(
+        "error envelope",
+        &body["error"],
+        "code:i message:s details:a",
+    );
+
+    let html = reqwest::get(client.portal().sharing("portals/self"))
+        .await
+        .unwrap();
+    assert_eq!(html.status(), 200);
+    assert!(
+        html.text().await.unwrap().trim_start().starts_with('<'),
+        "HTML without f=json"
+    );
+}
+
+#[tokio::test]
+async fn feature_service_shapes_match_the_documented_ones() {
+    let fake = common::fake().await;
+    let client = common::admin(&fake);
+    let hydrants = fake
+        .items()
+        .into_iter()
+        .find(|i| i.title == "Hydrants" && i.item_type == "Feature Service")
+        .unwrap();
+    let url = client.item(&hydrants.id).await.unwrap().item.url.unwrap();
+    let service: Value = client.json(Call::get(&url)).await.unwrap();
+    check(
+        "FeatureServer",
+        &service,
+        "currentVersion:n serviceItemId:s maxRecordCount:i capabilities:s supportedQueryFormats:s layers:a tables:a spatialReference:o hasStaticData:b syncEnabled:b supportsApplyEditsWithGlobalIds:b",
+    );
+    let ids: Vec<i64> = service["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(service["tables"].as_array().unwrap())
+        .map(|l| l["id"].as_i64().unwrap())
+        .collect();
+    assert!(
+        ids.windows(2).any(|w| w[1] - w[0] > 1),
+        "layer/table ids are not contiguous: {ids:?}"
+    );
+    let layer: Value = client.json(Call::get(format!("{url}/0"))).await.unwrap();
+    check(
+        "layer",
+        &layer,
+        "id:i name:s type:s geometryType:s fields:a objectIdField:s globalIdField:s hasAttachments:b editingInfo:o maxRecordCount:i advancedQueryCapabilities:o drawingInfo:o",
+    );
+    check(
+        "editingInfo",
+        &layer["editingInfo"],
+        "lastEditDate:i dataLastEditDate:i schemaLastEditDate:i",
+    );
+    check("field", &layer["fields"][0], "name:s type:s alias:s");
+    let page: Value = client
+        .json(
+            Call::get(format!("{url}/0/query"))
+                .param("where", "1=1")
+                .param("outFields", "*"),
+        )
+        .await
+        .unwrap();
+    check(
+        "query",
+        &page,
+        "objectIdFieldName:s geometryType:s spatialReference:o fields:a features:a exceededTransferLimit:b",
+    );
+    check("feature", &page["features"][0], "attributes:o geometry:o");
+    let count: Value = client
+        .json(
+            Call::get(format!("{url}/0/query"))
+                .param("where", "1=1")
+                .param("returnCountOnly", "true"),
+        )
+        .await
+        .unwrap();
+    check("count", &count, "count:i");
+    let ids: Value = client
+        .json(
+            Call::get(format!("{url}/0/query"))
+                .param("where", "1=1")
+                .param("returnIdsOnly", "true"),
+        )
+        .await
+        .unwrap();
+    check("ids", &ids, "objectIdFieldName:s objectIds:a");
+    assert_eq!(
+        ids["objectIds"].as_array().unwrap().len() as i64,
+        count["count"].as_i64().unwrap()
+    );
+    assert!(count["count"].as_i64().unwrap() > layer["maxRecordCount"].as_i64().unwrap());
+}
