@@ -124,7 +124,7 @@ async fn oauth_code_with_pkce_refreshes_and_rotates() {
             && url.contains("urn%3Aietf%3Awg%3Aoauth%3A2.0%3Aoob")
     );
     // The SAML user, refused by generateToken, signs in through OAuth.
-    let code = browser_sign_in(
+    let code = common::browser_sign_in(
         &fake,
         &url,
         sample::SAML_USERNAME,
@@ -139,7 +139,7 @@ async fn oauth_code_with_pkce_refreshes_and_rotates() {
             .is_err(),
         "PKCE verifier checked"
     );
-    let code = browser_sign_in(
+    let code = common::browser_sign_in(
         &fake,
         &url,
         sample::SAML_USERNAME,

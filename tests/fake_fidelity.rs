@@ -255,3 +255,57 @@ async fn feature_service_shapes_match_the_documented_ones() {
     );
     assert!(count["count"].as_i64().unwrap() > layer["maxRecordCount"].as_i64().unwrap());
 }
+
+#[tokio::test]
+async fn the_sample_org_has_what_the_issue_lists() {
+    let fake = common::fake().await;
+    let items = fake.items();
+    let types: std::collections::BTreeSet<_> = items.iter().map(|i| i.item_type.as_str()).collect();
+    assert!(types.len() >= 12, "at least twelve item types: {types:?}");
+    for t in [
+        "Web Map",
+        "Web Mapping Application",
+        "Dashboard",
+        "StoryMap",
+        "Form",
+        "Feature Service",
+        "CSV",
+        "PDF",
+        "Shapefile",
+        "File Geodatabase",
+        "Code Attachment",
+    ] {
+        assert!(types.contains(t), "{t} missing");
+    }
+    let owners: std::collections::BTreeSet<_> = items.iter().map(|i| i.owner.as_str()).collect();
+    assert!(
+        owners.len() >= 3,
+        "an admin and at least two more users own content"
+    );
+    assert!(items.iter().any(|i| i.folder.is_some()) && items.iter().any(|i| i.folder.is_none()));
+    let mut titles = std::collections::HashMap::new();
+    for i in &items {
+        *titles
+            .entry((i.title.as_str(), i.owner.as_str()))
+            .or_insert(0) += 1;
+    }
+    assert!(
+        items
+            .iter()
+            .any(|i| i.title.contains(',') && i.title.contains('"') && i.title.contains('\n'))
+    );
+    assert!(
+        items
+            .iter()
+            .map(|i| &i.title)
+            .collect::<Vec<_>>()
+            .windows(1)
+            .count()
+            > 0
+    );
+    let dup = items
+        .iter()
+        .filter(|a| items.iter().filter(|b| b.title == a.title).count() > 1)
+        .count();
+    assert!(dup >= 2, "two items share a title");
+}

@@ -642,4 +642,42 @@ fn viewer_and_saml_items(c: &mut Ctx) {
     empty.type_keywords = vec!["Web Map".into(), "Map".into()];
     empty.data = ItemData::None;
     c.push(empty);
+
+    let mut scene = new_item(
+        item_id("webscene"),
+        s,
+        c.folder(s, "Projects"),
+        "Capital projects 3D",
+        "Web Scene",
+    );
+    scene.type_keywords = vec![
+        "3D".into(),
+        "Map".into(),
+        "Scene".into(),
+        "Web Scene".into(),
+    ];
+    scene.data = json_data(json!({
+        "operationalLayers": [], "baseMap": {"baseMapLayers": [], "title": "Topographic"},
+        "ground": {"layers": []}, "spatialReference": {"wkid": 102100, "latestWkid": 3857},
+        "version": "1.33", "authoringApp": "ArcGIS Scene Viewer"
+    }));
+    scene.access = "org";
+    c.push(scene);
+
+    let v = USER_USERNAME;
+    let mut sheet = new_item(
+        item_id("excel"),
+        v,
+        c.folder(v, "My Maps"),
+        "Meter readings 2024",
+        "Microsoft Excel",
+    );
+    sheet.name = Some("meter_readings_2024.xlsx".into());
+    sheet.type_keywords = vec!["Data".into(), "Document".into(), "Microsoft Excel".into()];
+    sheet.data = ItemData::File {
+        bytes: tiny_zip("[Content_Types].xml", b"<Types/>"),
+        content_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        file_name: "meter_readings_2024.xlsx".into(),
+    };
+    c.push(sheet);
 }
