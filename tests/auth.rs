@@ -10,7 +10,7 @@ use agol_tui::client::auth::{
     OAuthCredentials, Pkce, RefreshTokenStore, authorize_url, exchange_code,
 };
 use agol_tui::client::{Client, Credentials, Error, PortalUrl, RetryPolicy};
-use agol_tui::fake::{FakeConfig, FakePortal, sample};
+use agol_tui::fake::{FakeConfig, sample};
 use secrecy::{ExposeSecret, SecretString};
 
 #[tokio::test]
