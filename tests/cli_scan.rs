@@ -462,6 +462,7 @@ async fn demo_server_binary_then_scan_lists_the_sample_org() {
         .env("AGOL_PASSWORD", sample::ADMIN_PASSWORD);
     let result = run(scan).await;
     let _ = server.kill();
+    let _ = server.wait();
     drop(stdout);
     assert!(
         result.status.success(),
