@@ -235,3 +235,60 @@ async fn foreign_hosts_never_see_the_token_federated_ones_do() {
         "the federated server got the token"
     );
 }
+
+#[tokio::test]
+async fn timeouts_are_retried_then_reported() {
+    use agol_tui::client::error::TransportKind;
+    use agol_tui::client::{Client, Credentials, PortalUrl, RetryPolicy};
+    let fake = common::fake().await;
+    let client = Client::builder(PortalUrl::parse(&fake.url(), false).unwrap())
+        .retry(RetryPolicy::fast())
+        .timeout(std::time::Duration::from_millis(150))
+        .credentials(Credentials::Password {
+            username: agol_tui::fake::sample::ADMIN_USERNAME.into(),
+            password: secrecy::SecretString::from(
+                agol_tui::fake::sample::ADMIN_PASSWORD.to_string(),
+            ),
+        })
+        .build()
+        .unwrap();
+    client.sign_in().await.unwrap();
+    fake.set_latency(std::time::Duration::from_millis(400));
+    let started = std::time::Instant::now();
+    let err = client.portal_self().await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Transport {
+                kind: TransportKind::Timeout,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(5 * 150),
+        "five attempts were made"
+    );
+    fake.set_latency(std::time::Duration::ZERO);
+    client
+        .portal_self()
+        .await
+        .expect("works again once the server is fast");
+}
+
+#[tokio::test]
+async fn json_served_as_text_plain_is_decoded() {
+    let fake = common::fake().await;
+    let resp = reqwest::get(format!("{}/sharing/rest/search?q=*&f=json", fake.url()))
+        .await
+        .unwrap();
+    assert!(
+        resp.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    let client = common::admin(&fake);
+    assert!(!client.search("*").await.unwrap().is_empty());
+}
