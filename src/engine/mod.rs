@@ -1,7 +1,10 @@
 //! The UI-agnostic engine: listing a selection, scanning to an inventory. It reports only
 //! through a [`progress::ProgressSink`], so the TUI and cron runs share it.
 
+pub mod archive;
+pub mod backup;
 pub mod inventory;
 pub mod progress;
 pub mod scan;
 pub mod selection;
+pub mod storage;

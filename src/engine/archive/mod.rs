@@ -1,0 +1,10 @@
+//! The backup archive format (docs/archive-format.md): destination, snapshots, item zips,
+//! manifest, verify and prune.
+
+pub mod destination;
+pub mod journal;
+pub mod manifest;
+pub mod names;
+pub mod prune;
+pub mod verify;
+pub mod writer;

@@ -1,0 +1,155 @@
+//! `verify`: re-hash every archive against the manifest, open each zip, check its listing and
+//! the recorded feature counts.
+
+use std::fs::File;
+use std::io::BufReader;
+
+use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use super::destination::SnapshotRef;
+use super::manifest::{Manifest, Outcome};
+use super::writer::hash_file;
+
+/// One damaged or missing archive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Item id.
+    pub id: String,
+    /// Item title.
+    pub title: String,
+    /// What is wrong.
+    pub problem: String,
+}
+
+/// What verify found.
+#[derive(Debug, Default)]
+pub struct VerifyReport {
+    /// Archives checked.
+    pub checked: usize,
+    /// Problems, one per damaged or missing archive.
+    pub problems: Vec<Problem>,
+}
+
+/// Verifies one snapshot.
+pub fn verify_snapshot(snapshot: &SnapshotRef) -> Result<VerifyReport, String> {
+    let manifest: Manifest = snapshot.manifest()?;
+    let mut report = VerifyReport::default();
+    for item in manifest.items.iter().filter(|i| i.outcome == Outcome::Ok) {
+        report.checked += 1;
+        if let Err(problem) = check_item(snapshot, item) {
+            report.problems.push(Problem {
+                id: item.id.clone(),
+                title: item.title.clone(),
+                problem,
+            });
+        }
+    }
+    Ok(report)
+}
+
+fn check_item(snapshot: &SnapshotRef, item: &super::manifest::ManifestItem) -> Result<(), String> {
+    let rel = item
+        .archive
+        .as_deref()
+        .ok_or("the manifest names no archive")?;
+    let path = snapshot.dir.join(rel);
+    let (size, sha) =
+        hash_file(&path).map_err(|e| format!("archive {rel} is missing or unreadable: {e}"))?;
+    if size != item.size {
+        return Err(format!(
+            "archive {rel} is {size} bytes, the manifest says {}",
+            item.size
+        ));
+    }
+    if Some(sha.as_str()) != item.sha256.as_deref() {
+        return Err(format!(
+            "archive {rel} does not match its SHA-256 (damaged)"
+        ));
+    }
+    let file = File::open(&path).map_err(|e| e.to_string())?;
+    let mut zip = zip::ZipArchive::new(file)
+        .map_err(|e| format!("archive {rel} is not a readable zip: {e}"))?;
+    let names: std::collections::HashSet<String> = zip
+        .file_names()
+        .filter_map(|n| n.ok().map(|n| n.to_string()))
+        .collect();
+    for part in item
+        .parts
+        .iter()
+        .chain(std::iter::once(&"archive.json".to_string()))
+    {
+        if !names.contains(part) {
+            return Err(format!("archive {rel} lacks {part}"));
+        }
+    }
+    for (layer, expected) in &item.feature_counts {
+        let entry = format!("layers/{layer}.features.json");
+        let f = zip
+            .by_name(&entry)
+            .map_err(|e| format!("archive {rel} lacks {entry}: {e}"))?;
+        let got = count_features(BufReader::new(f))
+            .map_err(|e| format!("{entry} in {rel} is not a FeatureSet: {e}"))?;
+        if got != *expected {
+            return Err(format!(
+                "{entry} in {rel} holds {got} features, the manifest says {expected}"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Counts the `features` of an Esri JSON FeatureSet without holding them in memory.
+pub fn count_features(reader: impl std::io::Read) -> Result<u64, String> {
+    struct Root;
+    impl<'de> Visitor<'de> for Root {
+        type Value = u64;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a FeatureSet object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<u64, A::Error> {
+            let mut count = None;
+            while let Some(key) = map.next_key::<String>()? {
+                if key == "features" {
+                    count = Some(map.next_value::<Counted>()?.0);
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            count.ok_or_else(|| serde::de::Error::missing_field("features"))
+        }
+    }
+    struct Counted(u64);
+    impl<'de> serde::Deserialize<'de> for Counted {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct Seq;
+            impl<'de> Visitor<'de> for Seq {
+                type Value = u64;
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    f.write_str("an array of features")
+                }
+                fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<u64, A::Error> {
+                    let mut n = 0;
+                    while seq.next_element::<IgnoredAny>()?.is_some() {
+                        n += 1;
+                    }
+                    Ok(n)
+                }
+            }
+            d.deserialize_seq(Seq).map(Counted)
+        }
+    }
+    let mut de = serde_json::Deserializer::from_reader(reader);
+    de.deserialize_map(Root).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_features_streaming() {
+        let json = br#"{"objectIdFieldName":"OBJECTID","fields":[{"name":"a"}],"features":[{"attributes":{"a":1}},{"attributes":{"a":[1,2]}}],"exceededTransferLimit":false}"#;
+        assert_eq!(count_features(&json[..]).unwrap(), 2);
+        assert!(count_features(&b"{\"fields\":[]}"[..]).is_err());
+    }
+}

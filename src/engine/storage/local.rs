@@ -1,0 +1,80 @@
+//! Atomic writes on the local filesystem.
+
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The temporary name used while `path` is being written (same directory, hidden).
+pub fn temp_path(path: &Path) -> PathBuf {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    path.with_file_name(format!(".{name}.tmp"))
+}
+
+/// Writes `bytes` to `path` atomically: temp name, fsync, rename, fsync of the directory.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = temp_path(path);
+    let mut file = File::create(&tmp)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    drop(file);
+    commit(&tmp, path)
+}
+
+/// Renames a finished, fsynced temp file into place and fsyncs the directory.
+pub fn commit(tmp: &Path, path: &Path) -> std::io::Result<()> {
+    std::fs::rename(tmp, path)?;
+    sync_dir(path.parent().unwrap_or(Path::new(".")))
+}
+
+/// Fsyncs a directory so a rename in it survives a crash.
+pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    match File::open(dir) {
+        Ok(d) => d.sync_all().or(Ok(())),
+        Err(e) => Err(e),
+    }
+}
+
+/// Links `from` to `to` (same filesystem: no new space); copies when hard links are impossible.
+/// Returns true when a hard link was made.
+pub fn link_or_copy(from: &Path, to: &Path) -> std::io::Result<bool> {
+    if let Some(dir) = to.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let _ = std::fs::remove_file(to);
+    match std::fs::hard_link(from, to) {
+        Ok(()) => Ok(true),
+        Err(_) => {
+            let tmp = temp_path(to);
+            std::fs::copy(from, &tmp)?;
+            File::open(&tmp)?.sync_all()?;
+            commit(&tmp, to)?;
+            Ok(false)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_leaves_no_temp_and_links_share_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("sub/a.bin");
+        write_atomic(&a, b"hello").unwrap();
+        assert_eq!(std::fs::read(&a).unwrap(), b"hello");
+        assert!(!temp_path(&a).exists());
+        let b = dir.path().join("other/b.bin");
+        assert!(link_or_copy(&a, &b).unwrap());
+        assert_eq!(std::fs::read(&b).unwrap(), b"hello");
+        std::fs::remove_file(&a).unwrap();
+        assert_eq!(
+            std::fs::read(&b).unwrap(),
+            b"hello",
+            "the link keeps the data"
+        );
+    }
+}
