@@ -59,10 +59,10 @@ impl TokenStore {
         if info.expires <= now_ms() {
             return Err(498);
         }
-        if let Some(bound) = &info.referer {
-            if referer != Some(bound.as_str()) {
-                return Err(498);
-            }
+        if let Some(bound) = &info.referer
+            && referer != Some(bound.as_str())
+        {
+            return Err(498);
         }
         Ok(info.username.clone())
     }
