@@ -1,10 +1,13 @@
 //! Headless subcommands (cron, systemd, scripts): argument definitions and dispatch.
 
+pub mod archive_cmds;
+pub mod backup;
 pub mod connect;
 pub mod demo;
 pub mod demo_server;
 pub mod logging;
 pub mod login;
+pub mod ping;
 pub mod report;
 pub mod scan;
 
@@ -48,6 +51,14 @@ pub enum Command {
     Login(login::LoginArgs),
     /// Write an inventory CSV of the selected items.
     Scan(Box<scan::ScanArgs>),
+    /// Back up the selected items into a new snapshot (incremental).
+    Backup(Box<backup::BackupArgs>),
+    /// List the snapshots of a destination.
+    Snapshots(archive_cmds::SnapshotsArgs),
+    /// Check every archive of a snapshot against its manifest.
+    Verify(archive_cmds::VerifyArgs),
+    /// Remove old snapshots by a keep policy.
+    Prune(archive_cmds::PruneArgs),
     /// Run agol-tui on the built-in sample portal (no account needed).
     Demo(demo::DemoArgs),
     /// Serve the built-in sample portal and print its URL and credentials.
@@ -183,6 +194,10 @@ pub async fn run(cli: Cli) -> Result<i32, CliError> {
     match &cli.command {
         Some(Command::Login(args)) => login::run(&cli, args).await,
         Some(Command::Scan(args)) => scan::run(&cli, args).await,
+        Some(Command::Backup(args)) => backup::run(&cli, args).await,
+        Some(Command::Snapshots(args)) => archive_cmds::snapshots(args),
+        Some(Command::Verify(args)) => archive_cmds::verify(args),
+        Some(Command::Prune(args)) => archive_cmds::prune_cmd(args),
         Some(Command::Demo(args)) => demo::run(args).await,
         Some(Command::DemoServer(args)) => demo_server::run(args).await,
         None => Err(CliError::usage(

@@ -77,7 +77,9 @@ impl ProgressSink for CliSink {
                 s.done += 1;
                 s.failed += 1;
             }
-            JobEvent::Finished { .. } => {}
+            JobEvent::Finished { .. }
+            | JobEvent::ItemStarted { .. }
+            | JobEvent::ItemProgress { .. } => {}
         }
         match &self.bar {
             Some(bar) => match event {
@@ -94,9 +96,17 @@ impl ProgressSink for CliSink {
                     bar.set_message(self.job.to_string());
                 }
                 JobEvent::ItemDone { .. } | JobEvent::ItemFailed { .. } => bar.inc(1),
-                JobEvent::Finished { .. } => {}
+                JobEvent::Finished { .. }
+                | JobEvent::ItemStarted { .. }
+                | JobEvent::ItemProgress { .. } => {}
             },
             None => {
+                if matches!(
+                    event,
+                    JobEvent::ItemStarted { .. } | JobEvent::ItemProgress { .. }
+                ) {
+                    return;
+                }
                 let force = matches!(event, JobEvent::Started { .. } | JobEvent::Finished { .. });
                 self.plain_line(&mut s, force);
             }

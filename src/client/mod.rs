@@ -39,7 +39,11 @@ struct Inner {
     auth: Option<Arc<TokenManager>>,
     retry: RetryPolicy,
     scope: scope::TokenScope,
+    hosts: request::HostLimiter,
 }
+
+/// Requests in flight to one host at most, by default (shared by all workers).
+pub const DEFAULT_MAX_PER_HOST: usize = 8;
 
 /// Builds a [`Client`].
 pub struct ClientBuilder {
@@ -49,9 +53,16 @@ pub struct ClientBuilder {
     timeout: Duration,
     connect_timeout: Duration,
     credentials: Option<Credentials>,
+    max_per_host: usize,
 }
 
 impl ClientBuilder {
+    /// Limits requests in flight to one host (scheme, host and port), shared by every clone.
+    pub fn max_per_host(mut self, n: usize) -> Self {
+        self.max_per_host = n.max(1);
+        self
+    }
+
     /// Trusts an extra CA certificate (PEM bytes) on top of the system roots.
     pub fn ca_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
         self.ca_pem.push(pem.into());
@@ -122,6 +133,7 @@ impl ClientBuilder {
                 portal: self.portal,
                 auth,
                 retry: self.retry,
+                hosts: request::HostLimiter::new(self.max_per_host),
             }),
         })
     }
@@ -137,6 +149,7 @@ impl Client {
             timeout: Duration::from_secs(120),
             connect_timeout: Duration::from_secs(20),
             credentials: None,
+            max_per_host: DEFAULT_MAX_PER_HOST,
         }
     }
 

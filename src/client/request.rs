@@ -249,6 +249,7 @@ impl Client {
             );
         }
         tracing::debug!(method = ?method, url = %call.url, with_token = token.is_some(), "request");
+        let _permit = self.inner.hosts.acquire(&call.url).await;
         req.send().await.map_err(|e| transport_error(&call.url, &e))
     }
 
@@ -360,4 +361,33 @@ fn error_chain(e: &dyn std::error::Error) -> String {
         source = s.source();
     }
     parts.join(": ")
+}
+
+/// Bounds the requests in flight per host (scheme, host, port) across all clones of a client.
+pub struct HostLimiter {
+    per_host: usize,
+    hosts:
+        std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<tokio::sync::Semaphore>>>,
+}
+
+impl HostLimiter {
+    /// A limiter allowing `per_host` requests in flight to each host.
+    pub fn new(per_host: usize) -> Self {
+        HostLimiter {
+            per_host: per_host.max(1),
+            hosts: Default::default(),
+        }
+    }
+
+    /// Waits for a slot for `url`'s host; the slot is freed when the permit drops.
+    pub async fn acquire(&self, url: &str) -> Option<tokio::sync::OwnedSemaphorePermit> {
+        let origin = url::Url::parse(url).ok()?.origin().ascii_serialization();
+        let sem = {
+            let mut map = self.hosts.lock().ok()?;
+            map.entry(origin)
+                .or_insert_with(|| std::sync::Arc::new(tokio::sync::Semaphore::new(self.per_host)))
+                .clone()
+        };
+        sem.acquire_owned().await.ok()
+    }
 }

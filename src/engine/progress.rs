@@ -13,6 +13,26 @@ pub enum JobEvent {
         /// Items to process.
         total: u64,
     },
+    /// Work on one item began.
+    ItemStarted {
+        /// Item id.
+        id: String,
+        /// Item title.
+        title: String,
+    },
+    /// Bytes or features of one item advanced (throttled by the engine).
+    ItemProgress {
+        /// Item id.
+        id: String,
+        /// Bytes downloaded so far.
+        bytes: u64,
+        /// Bytes expected, when known.
+        bytes_total: Option<u64>,
+        /// Features written so far.
+        features: u64,
+        /// Features expected, when known.
+        features_total: Option<u64>,
+    },
     /// One item finished.
     ItemDone {
         /// Item id.

@@ -204,12 +204,12 @@ pub async fn list(
 
 /// Folder id → title per owner, fetched once per owner when we may.
 #[derive(Default)]
-struct FolderTitles {
+pub(crate) struct FolderTitles {
     by_owner: HashMap<String, Option<HashMap<String, String>>>,
 }
 
 impl FolderTitles {
-    fn remember(&mut self, owner: &str, folders: &[crate::client::models::Folder]) {
+    pub(crate) fn remember(&mut self, owner: &str, folders: &[crate::client::models::Folder]) {
         self.by_owner.insert(
             owner.to_string(),
             Some(
@@ -221,7 +221,12 @@ impl FolderTitles {
         );
     }
 
-    async fn title(&mut self, client: &Client, me: &User, item: &Item) -> Option<String> {
+    pub(crate) async fn title(
+        &mut self,
+        client: &Client,
+        me: &User,
+        item: &Item,
+    ) -> Option<String> {
         let folder_id = item.owner_folder.as_deref().filter(|f| !f.is_empty())?;
         if !self.by_owner.contains_key(&item.owner) {
             let allowed = me.is_org_admin() || me.username == item.owner;

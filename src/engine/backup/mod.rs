@@ -2,3 +2,4 @@
 //! the snapshot. `fetch/` knows how to get every part of an item; `run` orchestrates.
 
 pub mod fetch;
+pub mod run;

@@ -1,0 +1,142 @@
+//! `snapshots`, `verify` and `prune`: read-side commands on a destination.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::{CliError, EXIT_FAILURE, EXIT_OK};
+use crate::engine::archive::destination::Destination;
+use crate::engine::archive::prune::{KeepPolicy, prune};
+use crate::engine::archive::verify::verify_snapshot;
+
+/// `snapshots` arguments.
+#[derive(Debug, Args)]
+pub struct SnapshotsArgs {
+    /// Destination directory.
+    #[arg(long, value_name = "DIR")]
+    pub dest: PathBuf,
+}
+
+/// `verify` arguments.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Destination directory.
+    #[arg(long, value_name = "DIR")]
+    pub dest: PathBuf,
+    /// Snapshot id (default: the latest).
+    #[arg(long, value_name = "ID", conflicts_with = "all")]
+    pub snapshot: Option<String>,
+    /// Verify every snapshot.
+    #[arg(long)]
+    pub all: bool,
+}
+
+/// `prune` arguments.
+#[derive(Debug, Args)]
+pub struct PruneArgs {
+    /// Destination directory.
+    #[arg(long, value_name = "DIR")]
+    pub dest: PathBuf,
+    /// Keep the newest N snapshots.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub keep_last: usize,
+    /// Keep the newest snapshot of each of the last N days.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub keep_daily: usize,
+    /// Keep the newest snapshot of each of the last N weeks.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub keep_weekly: usize,
+    /// Keep the newest snapshot of each of the last N months.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub keep_monthly: usize,
+    /// Show what would be removed without removing it.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// Lists snapshots.
+pub fn snapshots(args: &SnapshotsArgs) -> Result<i32, CliError> {
+    let dest = Destination::open_existing(&args.dest).map_err(CliError::usage)?;
+    println!(
+        "{:<22} {:<20} {:>7} {:>7} {:>14} {:>14}",
+        "SNAPSHOT", "FINISHED", "ITEMS", "FAILED", "SIZE", "NEW BYTES"
+    );
+    for s in dest.snapshots() {
+        match s.manifest() {
+            Ok(m) => println!(
+                "{:<22} {:<20} {:>7} {:>7} {:>14} {:>14}",
+                s.id,
+                m.finished,
+                m.totals.items,
+                m.totals.failed,
+                m.totals.bytes,
+                m.totals.new_bytes
+            ),
+            Err(e) => println!("{:<22} unreadable manifest: {e}", s.id),
+        }
+    }
+    for p in dest.partials() {
+        println!(
+            "{} (unfinished run; the next backup reuses what it finished)",
+            p.display()
+        );
+    }
+    Ok(EXIT_OK)
+}
+
+/// Verifies one or all snapshots; exit 1 on any damage.
+pub fn verify(args: &VerifyArgs) -> Result<i32, CliError> {
+    let dest = Destination::open_existing(&args.dest).map_err(CliError::usage)?;
+    let targets = if args.all {
+        dest.snapshots()
+    } else {
+        vec![
+            dest.snapshot(args.snapshot.as_deref())
+                .map_err(CliError::usage)?,
+        ]
+    };
+    let mut damaged = 0;
+    for s in targets {
+        let report = verify_snapshot(&s).map_err(CliError::failure)?;
+        for p in &report.problems {
+            println!("DAMAGED {} {} ({}): {}", s.id, p.title, p.id, p.problem);
+        }
+        damaged += report.problems.len();
+        println!(
+            "snapshot {}: {} archives checked, {} damaged or missing",
+            s.id,
+            report.checked,
+            report.problems.len()
+        );
+    }
+    Ok(if damaged == 0 { EXIT_OK } else { EXIT_FAILURE })
+}
+
+/// Prunes snapshots by a keep policy.
+pub fn prune_cmd(args: &PruneArgs) -> Result<i32, CliError> {
+    let dest = Destination::open_existing(&args.dest).map_err(CliError::usage)?;
+    let _lock = dest.lock().map_err(CliError::failure)?;
+    let policy = KeepPolicy {
+        last: args.keep_last,
+        daily: args.keep_daily,
+        weekly: args.keep_weekly,
+        monthly: args.keep_monthly,
+    };
+    let removed = prune(&dest, &policy, args.dry_run).map_err(CliError::usage)?;
+    for id in &removed {
+        println!(
+            "{} {id}",
+            if args.dry_run {
+                "would remove"
+            } else {
+                "removed"
+            }
+        );
+    }
+    println!(
+        "{} snapshots kept, {} removed",
+        dest.snapshots().len(),
+        if args.dry_run { 0 } else { removed.len() }
+    );
+    Ok(EXIT_OK)
+}

@@ -1,0 +1,172 @@
+//! `agol-tui backup --dest DIR [SELECTION]`: a snapshot of the selected items, incremental
+//! against the previous one; made for cron (exit codes, summary line, health pings).
+
+use std::path::PathBuf;
+
+use clap::Args;
+use tokio_util::sync::CancellationToken;
+
+use super::connect::{connect, resolve};
+use super::ping::{Ping, ping};
+use super::report::CliSink;
+use super::{Cli, CliError, ConnectArgs, EXIT_FAILURE, EXIT_OK, EXIT_PARTIAL, SelectionArgs};
+use crate::engine::backup::run::{BackupOptions, run_backup};
+use crate::engine::selection::Selection;
+
+/// `backup` arguments.
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Destination directory (default: the profile's `destination`).
+    #[arg(long, value_name = "DIR")]
+    pub dest: Option<PathBuf>,
+    /// Items backed up in parallel (default from the profile, else 4).
+    #[arg(long, value_name = "N")]
+    pub workers: Option<usize>,
+    /// Also write each layer as GeoJSON.
+    #[arg(long)]
+    pub geojson: bool,
+    /// Add a server-side export: "File Geodatabase", "Shapefile", "GeoPackage", "CSV" or "GeoJson".
+    #[arg(long, value_name = "FORMAT")]
+    pub export: Option<String>,
+    /// Download everything again, even unchanged items.
+    #[arg(long)]
+    pub full: bool,
+    /// Skip thumbnails.
+    #[arg(long)]
+    pub no_thumbnails: bool,
+    /// Skip feature attachments.
+    #[arg(long)]
+    pub no_attachments: bool,
+    /// Add what the selection needs: a web map's layers, an app's map, a form's service.
+    #[arg(long)]
+    pub with_dependencies: bool,
+    /// Health-check URL: pinged at start (/start), on success, and on failure (/fail).
+    #[arg(long, env = "AGOL_PING_URL", value_name = "URL")]
+    pub ping_url: Option<String>,
+    /// How to reach and sign in to the portal.
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+    /// Which items.
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+}
+
+const EXPORT_FORMATS: &[&str] = &[
+    "File Geodatabase",
+    "Shapefile",
+    "GeoPackage",
+    "CSV",
+    "GeoJson",
+];
+
+/// Runs `backup`.
+pub async fn run(cli: &Cli, args: &BackupArgs) -> Result<i32, CliError> {
+    let selection = Selection::from(&args.selection);
+    if selection.is_empty() {
+        return Err(CliError::usage(
+            "nothing selected: pass --all, or narrow with --owner, --folder, --id, --type, --tag, --query or --authoritative",
+        ));
+    }
+    let export = match &args.export {
+        Some(f) => Some(
+            EXPORT_FORMATS
+                .iter()
+                .find(|k| k.eq_ignore_ascii_case(f))
+                .map(|k| k.to_string())
+                .ok_or_else(|| {
+                    CliError::usage(format!(
+                        "--export {f:?} is not a format; use one of: {}",
+                        EXPORT_FORMATS.join(", ")
+                    ))
+                })?,
+        ),
+        None => None,
+    };
+    let resolved = resolve(cli, &args.connect)?;
+    let dest = args
+        .dest
+        .clone()
+        .or_else(|| resolved.profile.destination.clone())
+        .ok_or_else(|| {
+            CliError::usage("no destination: pass --dest DIR or set `destination` in the profile")
+        })?;
+    let workers = args.workers.unwrap_or(resolved.workers);
+    if !(1..=64).contains(&workers) {
+        return Err(CliError::usage(format!(
+            "--workers must be between 1 and 64 (got {workers})"
+        )));
+    }
+    let ping_url = args.ping_url.as_deref();
+    ping(ping_url, Ping::Start, "").await;
+    let outcome = async {
+        let (client, me) = connect(&resolved, &args.connect).await?;
+        let sink = CliSink::new("backup");
+        let cancel = CancellationToken::new();
+        let ctrl_c = cancel.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                ctrl_c.cancel();
+            }
+        });
+        let options = BackupOptions {
+            dest: dest.clone(),
+            workers,
+            full: args.full,
+            with_dependencies: args.with_dependencies,
+            geojson: args.geojson,
+            thumbnails: !args.no_thumbnails,
+            attachments: !args.no_attachments,
+            export,
+        };
+        let report = run_backup(&client, &me, &selection, &options, &sink, &cancel)
+            .await
+            .map_err(CliError::failure)?;
+        sink.finish();
+        Ok::<_, CliError>(report)
+    }
+    .await;
+    match outcome {
+        Ok(report) => {
+            let failures = report.failures();
+            for (id, title, reason) in &failures {
+                eprintln!("failed: {title} ({id}): {reason}");
+            }
+            let t = &report.manifest.totals;
+            let summary = format!(
+                "backup {}: {} items, {} ok ({} unchanged), {} failed, {} new bytes, {} total bytes in {}",
+                report.snapshot,
+                t.items,
+                t.ok,
+                report.manifest.items.iter().filter(|i| i.reused).count(),
+                t.failed,
+                t.new_bytes,
+                t.bytes,
+                report.dir.display()
+            );
+            println!("{summary}");
+            let code = if failures.is_empty() {
+                EXIT_OK
+            } else {
+                EXIT_PARTIAL
+            };
+            ping(
+                ping_url,
+                if code == EXIT_OK {
+                    Ping::Success
+                } else {
+                    Ping::Fail
+                },
+                &summary,
+            )
+            .await;
+            Ok(code)
+        }
+        Err(e) => {
+            ping(ping_url, Ping::Fail, &e.message).await;
+            Err(CliError {
+                code: e.code.max(EXIT_FAILURE),
+                message: e.message,
+            })
+        }
+    }
+}

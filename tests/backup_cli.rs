@@ -1,0 +1,265 @@
+//! `agol-tui backup` / `verify` / `snapshots` / `prune` through the real binary: exit codes,
+//! health pings, damage detection, SIGKILL at any moment, and a flaky network.
+
+mod common;
+
+use std::path::Path;
+use std::process::Output;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use agol_tui::engine::archive::destination::Destination;
+use agol_tui::engine::archive::verify::verify_snapshot;
+use agol_tui::fake::{FakePortal, sample};
+
+fn agol(fake: &FakePortal, home: &Path, args: &[&str]) -> std::process::Command {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("agol-tui"));
+    cmd.args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("AGOL_DATA_DIR", home.join("data"))
+        .env("AGOL_CONFIG", home.join("config.toml"))
+        .env("AGOL_PORTAL", fake.url())
+        .env("AGOL_USERNAME", sample::ADMIN_USERNAME)
+        .env("AGOL_PASSWORD", sample::ADMIN_PASSWORD);
+    cmd
+}
+
+async fn run(mut cmd: std::process::Command) -> Output {
+    tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn backup_exit_codes_pings_snapshots_and_verify_of_a_flipped_byte() {
+    let fake = common::fake().await;
+    let home = tempfile::tempdir().unwrap();
+    let dest = home.path().join("backups");
+    let dest_s = dest.to_str().unwrap();
+
+    // A tiny health-check server records the pings.
+    let pings = Arc::new(Mutex::new(Vec::<String>::new()));
+    let recorded = pings.clone();
+    let app = axum::Router::new().fallback(move |uri: axum::http::Uri| {
+        let recorded = recorded.clone();
+        async move {
+            recorded.lock().unwrap().push(uri.path().to_string());
+            "OK"
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let ping_url = format!("http://{}/hc/abc", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+    let out = run(agol(
+        &fake,
+        home.path(),
+        &["backup", "--all", "--dest", dest_s, "--ping-url", &ping_url],
+    ))
+    .await;
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "the Code Attachment fails: partial success\n{}",
+        text(&out)
+    );
+    let t = text(&out);
+    assert!(
+        t.contains("failed:") && t.contains("Code Attachment") || t.contains("Hydrant Viewer"),
+        "{t}"
+    );
+    assert!(
+        t.lines()
+            .any(|l| l.starts_with("backup ") && l.contains("items")),
+        "a summary line: {t}"
+    );
+    assert_eq!(
+        *pings.lock().unwrap(),
+        vec!["/hc/abc/start", "/hc/abc/fail"]
+    );
+
+    pings.lock().unwrap().clear();
+    let out = run(agol(
+        &fake,
+        home.path(),
+        &[
+            "backup",
+            "--all",
+            "--exclude-type",
+            "Code Attachment",
+            "--dest",
+            dest_s,
+            "--ping-url",
+            &ping_url,
+        ],
+    ))
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(*pings.lock().unwrap(), vec!["/hc/abc/start", "/hc/abc"]);
+
+    let out = run(agol(&fake, home.path(), &["snapshots", "--dest", dest_s])).await;
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|l| l.starts_with("20"))
+            .count(),
+        2,
+        "{}",
+        text(&out)
+    );
+
+    let out = run(agol(
+        &fake,
+        home.path(),
+        &["verify", "--dest", dest_s, "--all"],
+    ))
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+
+    // Flip one byte in one archive of the latest snapshot.
+    let snap = Destination::open_existing(&dest)
+        .unwrap()
+        .snapshot(None)
+        .unwrap();
+    let m = snap.manifest().unwrap();
+    let victim = m
+        .items
+        .iter()
+        .find(|i| i.title == "Hydrants" && i.archive.is_some())
+        .unwrap();
+    let path = snap.dir.join(victim.archive.as_ref().unwrap());
+    // Break the link first so only this snapshot's copy is damaged.
+    let mut bytes = std::fs::read(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x55;
+    std::fs::write(&path, &bytes).unwrap();
+    let out = run(agol(&fake, home.path(), &["verify", "--dest", dest_s])).await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let t = text(&out);
+    assert!(t.contains("DAMAGED") && t.contains(&victim.id), "{t}");
+
+    let out = run(agol(
+        &fake,
+        home.path(),
+        &["prune", "--dest", dest_s, "--keep-last", "1"],
+    ))
+    .await;
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(
+        Destination::open_existing(&dest).unwrap().snapshots().len(),
+        1
+    );
+    let out = run(agol(&fake, home.path(), &["prune", "--dest", dest_s])).await;
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a prune that keeps nothing is refused: {}",
+        text(&out)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_at_any_moment_leaves_earlier_snapshots_intact_and_the_next_run_completes() {
+    let fake = common::fake().await;
+    let home = tempfile::tempdir().unwrap();
+    let dest = home.path().join("backups");
+    let dest_s = dest.to_str().unwrap().to_string();
+    let out = run(agol(
+        &fake,
+        home.path(),
+        &["backup", "--all", "--dest", &dest_s, "--full"],
+    ))
+    .await;
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+
+    fake.set_latency(Duration::from_millis(15));
+    for (round, delay_ms) in [120u64, 350, 700, 1100, 1600].into_iter().enumerate() {
+        let mut cmd = agol(
+            &fake,
+            home.path(),
+            &[
+                "backup",
+                "--all",
+                "--dest",
+                &dest_s,
+                "--full",
+                "--workers",
+                "2",
+            ],
+        );
+        cmd.stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        let mut child = cmd.spawn().unwrap();
+        tokio::time::sleep(Duration::from_millis(delay_ms)).await;
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        let d = Destination::open_existing(&dest).unwrap();
+        for s in d.snapshots() {
+            let v = verify_snapshot(&s).unwrap();
+            assert!(
+                v.problems.is_empty(),
+                "round {round}: snapshot {} damaged: {:?}",
+                s.id,
+                v.problems
+            );
+        }
+        // Nothing under a final archive name in an unfinished run is incomplete.
+        for p in d.partials() {
+            for zip in walk(&p)
+                .into_iter()
+                .filter(|f| f.extension().is_some_and(|e| e == "zip"))
+            {
+                let name = zip.file_name().unwrap().to_string_lossy().to_string();
+                assert!(!name.starts_with('.'));
+                assert!(
+                    zip::ZipArchive::new(std::fs::File::open(&zip).unwrap()).is_ok(),
+                    "round {round}: {} is truncated",
+                    zip.display()
+                );
+            }
+        }
+    }
+    fake.set_latency(Duration::ZERO);
+    let before = Destination::open_existing(&dest).unwrap().snapshots().len();
+    let out = run(agol(
+        &fake,
+        home.path(),
+        &["backup", "--all", "--dest", &dest_s],
+    ))
+    .await;
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    let d = Destination::open_existing(&dest).unwrap();
+    assert_eq!(d.snapshots().len(), before + 1);
+    assert!(
+        d.partials().is_empty(),
+        "the finished run cleaned up the unfinished ones"
+    );
+    for s in d.snapshots() {
+        assert!(verify_snapshot(&s).unwrap().problems.is_empty());
+    }
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
