@@ -22,6 +22,12 @@ pub struct FakeConfig {
     pub latency: Duration,
     /// Share of requests answered HTTP 503 at random, from a seeded RNG (default 0).
     pub fail_ratio_5xx: f64,
+    /// When > 0, the admin owns one more item, "Large file" (File Geodatabase,
+    /// `large.gdb.zip`), whose `/data` streams this many pseudo-random bytes (default 0).
+    pub large_file_bytes: u64,
+    /// When > 0, the hosted service `Big_Layer` (item owned by the admin) has one point layer
+    /// with this many rows generated on demand (default 0).
+    pub large_layer_features: usize,
 }
 
 impl Default for FakeConfig {
@@ -35,6 +41,8 @@ impl Default for FakeConfig {
             generated_items: 0,
             latency: Duration::ZERO,
             fail_ratio_5xx: 0.0,
+            large_file_bytes: 0,
+            large_layer_features: 0,
         }
     }
 }

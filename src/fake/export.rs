@@ -1,9 +1,10 @@
 //! Hosted feature layer export and the temp-item lifecycle: `POST /content/users/{u}/export`,
 //! `/content/users/{u}/items/{id}/status`, `/content/users/{u}/items/{id}/delete`.
 //!
-//! The exported file is a placeholder (a small zip or an empty GeoJSON/Feature Collection): the
-//! fake does not convert the service's features. Jobs report `processing` on the first status
-//! poll and `completed` afterwards.
+//! `GeoJson` exports hold the layer's real features (a FeatureCollection in WGS84); the other
+//! formats are small placeholder archives (a zip with one stored file) or an empty Feature
+//! Collection. Jobs report `processing` on the first status poll and `completed` afterwards.
+//! The owner and admins may always export; others only when the service has `Extract`.
 
 use super::ctx::Ctx;
 use super::ids::{now_ms, secret, stable_id};
@@ -18,8 +19,12 @@ use axum::response::Response;
 use serde_json::json;
 use std::sync::Arc;
 
-/// (item type, file name suffix, data) of an export in `format`.
-fn output(format: &str, base: &str) -> Option<(&'static str, ItemData)> {
+/// (item type, data) of an export in `format`; `geojson` is the FeatureCollection text.
+fn output(
+    format: &str,
+    base: &str,
+    geojson: impl FnOnce() -> String,
+) -> Option<(&'static str, ItemData)> {
     let zip = |ty: &'static str, ext: &str| {
         let name = format!("{base}.zip");
         let inner = format!("{base}.{ext}");
@@ -42,7 +47,7 @@ fn output(format: &str, base: &str) -> Option<(&'static str, ItemData)> {
         "geojson" => Some((
             "GeoJson",
             ItemData::File {
-                bytes: br#"{"type":"FeatureCollection","features":[]}"#.to_vec(),
+                bytes: geojson().into_bytes().into(),
                 content_type: "application/geo+json",
                 file_name: format!("{base}.geojson"),
             },
@@ -53,6 +58,23 @@ fn output(format: &str, base: &str) -> Option<(&'static str, ItemData)> {
         )),
         _ => None,
     }
+}
+
+/// The first layer id named in `exportParameters` (`{"layers":[{"id":0}]}`), if any.
+fn first_layer(ctx: &Ctx) -> Option<i64> {
+    let v: serde_json::Value = serde_json::from_str(ctx.param("exportParameters")?).ok()?;
+    v["layers"][0]["id"].as_i64()
+}
+
+/// Tags sent by the caller (`tags=a,b`), trimmed, blanks dropped.
+fn tags(ctx: &Ctx) -> Vec<String> {
+    ctx.param("tags")
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// `POST /content/users/{user}/export`.
@@ -77,9 +99,6 @@ pub async fn export(
     if !org.can_see_item(Some(&c), &src) {
         return respond::forbidden(&ctx, false);
     }
-    if src.owner != c && !org.is_admin(Some(&c)) {
-        return respond::forbidden(&ctx, false);
-    }
     if !src.type_keywords.iter().any(|k| k == "Hosted Service") {
         return respond::error(
             &ctx,
@@ -89,8 +108,29 @@ pub async fn export(
             &[],
         );
     }
+    let service = s.hosted.service_for_item(&src.id);
+    let may_extract = service.as_ref().is_some_and(|(_, caps)| {
+        caps.split(',')
+            .any(|c| c.trim().eq_ignore_ascii_case("Extract"))
+    });
+    if src.owner != c && !org.is_admin(Some(&c)) && !may_extract {
+        return respond::error(
+            &ctx,
+            403,
+            None,
+            "User does not have permissions to export this item.",
+            &[],
+        );
+    }
     let base = src.name.clone().unwrap_or_else(|| src.title.clone());
-    let Some((ty, data)) = output(&format, &base) else {
+    let layer = first_layer(&ctx);
+    let geojson = || {
+        service
+            .as_ref()
+            .and_then(|(name, _)| s.hosted.geojson_export(name, layer))
+            .unwrap_or_else(|| r#"{"type":"FeatureCollection","features":[]}"#.to_string())
+    };
+    let Some((ty, data)) = output(&format, &base, geojson) else {
         return respond::error(&ctx, 400, None, "Invalid export format.", &[&format]);
     };
     let job_id = format!("{}::{}", secret(32), org.id);
@@ -104,11 +144,9 @@ pub async fn export(
         ItemData::File { file_name, .. } => Some(file_name.clone()),
         _ => None,
     };
-    it.size = match &data {
-        ItemData::File { bytes, .. } => bytes.len() as i64,
-        ItemData::Json(t) => t.len() as i64,
-        _ => 0,
-    };
+    it.size = data.len() as i64;
+    it.tags = tags(&ctx);
+    it.type_keywords = vec!["Export".into(), "Data".into()];
     it.data = data;
     it.thumbnail = None;
     it.thumbnail_bytes = None;

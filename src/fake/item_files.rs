@@ -59,6 +59,21 @@ pub async fn data(
             }
             r
         }
+        ItemData::Stream {
+            len,
+            seed,
+            content_type,
+            file_name,
+        } => {
+            let mut r = respond::bytes(200, content_type, super::stream_data::body(*seed, *len));
+            r.headers_mut()
+                .insert(header::CONTENT_LENGTH, HeaderValue::from(*len));
+            let disp = format!("attachment; filename=\"{file_name}\"");
+            if let Ok(v) = HeaderValue::from_str(&disp) {
+                r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+            }
+            r
+        }
         ItemData::Broken => respond::html(
             500,
             "Internal Server Error",

@@ -1,17 +1,19 @@
-//! Middleware on all three origins: latency, fault knobs, request log, one-buffer bodies.
+//! Middleware on all three origins: latency, fault knobs, request log, one-buffer bodies
+//! (streamed bodies pass through unbuffered).
 
 use super::ctx::Ctx;
-use super::faults::Fault;
+use super::faults::{Cut, Fault};
 use super::respond;
 use super::state::Shared;
 use super::tokens::{referer_of, token_from};
 use super::{Origin, RequestRecord};
-use axum::body::Body;
+use axum::body::{Body, HttpBody as _};
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use bytes::Bytes;
+use futures::StreamExt;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -72,14 +74,20 @@ fn redacted(params: &BTreeMap<String, String>) -> BTreeMap<String, String> {
         .collect()
 }
 
+fn status_title(status: u16) -> &'static str {
+    match status {
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        504 => "Gateway Timeout",
+        _ => "Service Unavailable",
+    }
+}
+
 fn fault_response(fault: Fault) -> Response {
     match fault {
         Fault::Fail(status) => {
-            let mut r = respond::html(
-                status,
-                "Service Unavailable",
-                &format!("<h1>{status} Service Temporarily Unavailable</h1>"),
-            );
+            let title = status_title(status);
+            let mut r = respond::html(status, title, &format!("<h1>{status} {title}</h1>"));
             if status == 503 {
                 r.headers_mut()
                     .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
@@ -96,6 +104,11 @@ fn fault_response(fault: Fault) -> Response {
             r
         }
     }
+}
+
+/// Sign-in endpoints, exempt from random [`super::FaultRatios`] faults.
+fn is_auth_path(path: &str) -> bool {
+    path.ends_with("/generateToken") || path.contains("/oauth2/")
 }
 
 fn looks_like_json(headers: &axum::http::HeaderMap, body: &Bytes) -> bool {
@@ -131,7 +144,13 @@ pub async fn layer(State(mw): State<MwState>, req: Request, next: Next) -> Respo
         referer: referer_of(&parts.headers),
         status: 0,
     };
-    let fault = mw.shared.faults.lock().expect("faults lock").next_fault();
+    let exempt = is_auth_path(&record.path);
+    let fault = mw
+        .shared
+        .faults
+        .lock()
+        .expect("faults lock")
+        .next_fault(exempt);
     let resp = match fault {
         Some(f) => fault_response(f),
         None => {
@@ -145,24 +164,87 @@ pub async fn layer(State(mw): State<MwState>, req: Request, next: Next) -> Respo
         }
     };
     let (mut rparts, rbody) = resp.into_parts();
-    let mut out = axum::body::to_bytes(rbody, BODY_LIMIT)
-        .await
-        .unwrap_or_default();
-    if fault.is_none()
-        && looks_like_json(&rparts.headers, &out)
-        && mw
-            .shared
-            .faults
-            .lock()
-            .expect("faults lock")
-            .take_truncate()
-    {
-        out = out.slice(..out.len() / 2);
-    }
-    rparts
-        .headers
-        .insert(header::CONTENT_LENGTH, HeaderValue::from(out.len()));
     record.status = rparts.status.as_u16();
     mw.shared.log.lock().expect("log lock").push(record);
-    Response::from_parts(rparts, Body::from(out))
+    if rbody.size_hint().exact().is_none() {
+        // A streamed body (large downloads): never buffered; the handler set Content-Length.
+        let declared = rparts
+            .headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        let cut = mw.shared.faults.lock().expect("faults lock").take_cut(
+            exempt || fault.is_some(),
+            false,
+            declared,
+        );
+        let body = match cut {
+            Cut::None => rbody,
+            _ => cut_connection(rbody, declared.unwrap_or(0) / 2),
+        };
+        return Response::from_parts(rparts, body);
+    }
+    let out = axum::body::to_bytes(rbody, BODY_LIMIT)
+        .await
+        .unwrap_or_default();
+    let is_json = looks_like_json(&rparts.headers, &out);
+    let cut = if fault.is_some() {
+        Cut::None
+    } else {
+        mw.shared.faults.lock().expect("faults lock").take_cut(
+            exempt,
+            is_json,
+            Some(out.len() as u64),
+        )
+    };
+    let full = out.len();
+    let body = match cut {
+        Cut::None => Body::from(out),
+        Cut::Json => {
+            let half = out.slice(..full / 2);
+            rparts
+                .headers
+                .insert(header::CONTENT_LENGTH, HeaderValue::from(half.len()));
+            return Response::from_parts(rparts, Body::from(half));
+        }
+        Cut::Connection => cut_connection(Body::from(out), full as u64 / 2),
+    };
+    rparts
+        .headers
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(full));
+    Response::from_parts(rparts, body)
+}
+
+/// `body` limited to its first `keep` bytes, then an I/O error: hyper drops the connection
+/// short of the declared `Content-Length`, which is what a cut connection looks like.
+fn cut_connection(body: Body, keep: u64) -> Body {
+    let data = body.into_data_stream();
+    let stream =
+        futures::stream::unfold((data, keep, false), |(mut data, left, done)| async move {
+            if done {
+                return None;
+            }
+            let abort = || {
+                std::io::Error::new(
+                    std::io::ErrorKind::ConnectionAborted,
+                    "fake portal: connection cut",
+                )
+            };
+            if left == 0 {
+                // Give hyper a chance to flush what was sent before the connection drops.
+                tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+                return Some((Err(abort()), (data, 0, true)));
+            }
+            match data.next().await {
+                Some(Ok(mut b)) => {
+                    if b.len() as u64 > left {
+                        b.truncate(left as usize);
+                    }
+                    let left = left - b.len() as u64;
+                    Some((Ok(b), (data, left, false)))
+                }
+                Some(Err(_)) | None => Some((Err(abort()), (data, 0, true))),
+            }
+        });
+    Body::from_stream(stream)
 }

@@ -10,6 +10,7 @@ pub mod features;
 pub mod sample;
 
 mod auth_routes;
+mod bench;
 mod community;
 mod config;
 mod content;
@@ -21,6 +22,7 @@ mod ids;
 mod info_routes;
 mod item_files;
 mod items;
+mod knobs;
 mod middleware;
 mod model;
 mod multipart;
@@ -36,6 +38,7 @@ mod seed_items;
 mod server;
 mod services;
 mod state;
+mod stream_data;
 mod tls;
 mod tokens;
 mod views;
@@ -44,6 +47,7 @@ mod views;
 mod tests;
 
 pub use config::FakeConfig;
+pub use faults::FaultRatios;
 pub use server::FakePortal;
 
 use std::collections::BTreeMap;

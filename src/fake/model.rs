@@ -1,5 +1,6 @@
 //! The in-memory org: users, folders, groups, items, relationships, and who may see what.
 
+use bytes::Bytes;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 
@@ -72,21 +73,40 @@ pub enum ItemData {
     None,
     /// JSON text (served as `text/plain`, verbatim, control characters included).
     Json(String),
-    /// A file with its MIME type and file name.
+    /// A file with its MIME type and file name (shared bytes: clones are cheap).
     File {
-        bytes: Vec<u8>,
+        bytes: Bytes,
         content_type: &'static str,
         file_name: String,
     },
     /// A download that always fails (Code Attachment quirk).
     Broken,
+    /// `len` deterministic pseudo-random bytes generated while streaming (never held in memory).
+    Stream {
+        len: u64,
+        seed: u64,
+        content_type: &'static str,
+        file_name: String,
+    },
+}
+
+impl ItemData {
+    /// Size in bytes of the data as `/data` serves it.
+    pub fn len(&self) -> u64 {
+        match self {
+            ItemData::None | ItemData::Broken => 0,
+            ItemData::Json(t) => t.len() as u64,
+            ItemData::File { bytes, .. } => bytes.len() as u64,
+            ItemData::Stream { len, .. } => *len,
+        }
+    }
 }
 
 /// One item resource file.
 #[derive(Debug, Clone)]
 pub struct Resource {
     pub path: String,
-    pub bytes: Vec<u8>,
+    pub bytes: Bytes,
     pub created: i64,
     /// `inherit` or `private`.
     pub access: &'static str,
@@ -109,7 +129,7 @@ pub struct Item {
     /// Thumbnail path such as `thumbnail/thumbnail.png`.
     pub thumbnail: Option<String>,
     /// Bytes of the thumbnail; `None` with a path set = broken thumbnail.
-    pub thumbnail_bytes: Option<Vec<u8>>,
+    pub thumbnail_bytes: Option<Bytes>,
     /// `[[xmin,ymin],[xmax,ymax]]`, empty for none.
     pub extent: Vec<[f64; 2]>,
     pub spatial_reference: Option<String>,
@@ -130,7 +150,7 @@ pub struct Item {
     pub data: ItemData,
     pub metadata: Option<String>,
     /// Extra info files (e.g. `form.json`): name -> (MIME type, bytes).
-    pub info_files: BTreeMap<String, (&'static str, Vec<u8>)>,
+    pub info_files: BTreeMap<String, (&'static str, Bytes)>,
     pub resources: Vec<Resource>,
 }
 

@@ -53,3 +53,6 @@ pub fn field_ops_group_id() -> String {
 pub fn item_id(label: &str) -> String {
     super::ids::stable_id(&format!("item:{label}"))
 }
+
+/// Id of the admin's "Large file" item (only when `FakeConfig::large_file_bytes > 0`).
+pub const LARGE_FILE_ITEM_ID: &str = "0718293a4b5c6d7e8f90a1b2c3d4e5f6";

@@ -73,6 +73,7 @@ fn finish_sizes(item: &mut Item) {
     item.size = match &item.data {
         ItemData::Json(t) => t.len() as i64,
         ItemData::File { bytes, .. } => bytes.len() as i64,
+        ItemData::Stream { len, .. } => *len as i64,
         ItemData::None | ItemData::Broken => item.size,
     };
     if item.type_keywords.iter().any(|k| k == "Hosted Service") {
@@ -84,7 +85,7 @@ fn finish_sizes(item: &mut Item) {
 }
 
 /// A tiny, valid zip archive with one stored (uncompressed) file.
-pub fn tiny_zip(file_name: &str, content: &[u8]) -> Vec<u8> {
+pub fn tiny_zip(file_name: &str, content: &[u8]) -> bytes::Bytes {
     let crc = crc32(content);
     let name = file_name.as_bytes();
     let mut out = Vec::new();
@@ -126,7 +127,7 @@ pub fn tiny_zip(file_name: &str, content: &[u8]) -> Vec<u8> {
     out.extend_from_slice(&le32(cd_len));
     out.extend_from_slice(&le32(cd_start));
     out.extend_from_slice(&le16(0));
-    out
+    out.into()
 }
 
 fn crc32(data: &[u8]) -> u32 {
@@ -290,7 +291,10 @@ fn publisher_items(c: &mut Ctx, urls: &SeedUrls) {
                       {"name": "condition", "type": "esriFieldTypeString", "label": "Condition"}]});
     form.info_files.insert(
         "form.json".into(),
-        ("application/json", form_json.to_string().into_bytes()),
+        (
+            "application/json",
+            form_json.to_string().into_bytes().into(),
+        ),
     );
     form.data = ItemData::File {
         bytes: tiny_zip("Hydrant_Inspection_Survey.xlsx", b"survey sheet"),
@@ -355,7 +359,7 @@ fn publisher_items(c: &mut Ctx, urls: &SeedUrls) {
         })
         .chain(std::iter::once(Resource {
             path: "config/settings.json".into(),
-            bytes: br#"{"theme":"dark","showLegend":true}"#.to_vec(),
+            bytes: br#"{"theme":"dark","showLegend":true}"#.to_vec().into(),
             created: ORG_CREATED + 999_000,
             access: "private",
         }))
@@ -413,7 +417,7 @@ fn publisher_items(c: &mut Ctx, urls: &SeedUrls) {
     csv.thumbnail = None;
     csv.thumbnail_bytes = None;
     csv.data = ItemData::File {
-        bytes: csv_body.to_vec(),
+        bytes: csv_body.to_vec().into(),
         content_type: "text/csv",
         file_name: "hydrant_inspections_2023.csv".into(),
     };
@@ -422,7 +426,7 @@ fn publisher_items(c: &mut Ctx, urls: &SeedUrls) {
     let mut pumps = new_item(item_id("pumps-csv"), p, None, "Pump Stations", "CSV");
     pumps.name = Some("pump_stations.csv".into());
     pumps.data = ItemData::File {
-        bytes: b"NAME,CAPACITY\nNorth,1200\nSouth,900\n".to_vec(),
+        bytes: b"NAME,CAPACITY\nNorth,1200\nSouth,900\n".to_vec().into(),
         content_type: "text/csv",
         file_name: "pump_stations.csv".into(),
     };
@@ -452,7 +456,8 @@ fn admin_items(c: &mut Ctx, urls: &SeedUrls) {
         Resource {
             path: "draft_1700000000000.json".into(),
             bytes: br#"{"root":"n-root","nodes":{"n-root":{"type":"story","children":[]}}}"#
-                .to_vec(),
+                .to_vec()
+                .into(),
             created: ORG_CREATED + 40 * DAY,
             access: "private",
         },
@@ -464,7 +469,7 @@ fn admin_items(c: &mut Ctx, urls: &SeedUrls) {
         },
         Resource {
             path: "config/settings.json".into(),
-            bytes: br#"{"theme":"summit"}"#.to_vec(),
+            bytes: br#"{"theme":"summit"}"#.to_vec().into(),
             created: ORG_CREATED + 42 * DAY,
             access: "inherit",
         },
@@ -486,7 +491,8 @@ fn admin_items(c: &mut Ctx, urls: &SeedUrls) {
     pdf.metadata = Some(metadata_xml("Annual Water Quality Report 2023"));
     pdf.data = ItemData::File {
         bytes: b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-            .to_vec(),
+            .to_vec()
+            .into(),
         content_type: "application/pdf",
         file_name: "water_quality_2023.pdf".into(),
     };
@@ -559,7 +565,7 @@ fn admin_items(c: &mut Ctx, urls: &SeedUrls) {
     pumps.name = Some("pump_stations.pdf".into());
     pumps.access = "org";
     pumps.data = ItemData::File {
-        bytes: b"%PDF-1.4\n%%EOF\n".to_vec(),
+        bytes: b"%PDF-1.4\n%%EOF\n".to_vec().into(),
         content_type: "application/pdf",
         file_name: "pump_stations.pdf".into(),
     };
@@ -593,7 +599,7 @@ fn viewer_and_saml_items(c: &mut Ctx) {
     );
     odd.name = Some("critical_assets.csv".into());
     odd.data = ItemData::File {
-        bytes: b"ASSET,RISK\nV-1,high\n".to_vec(),
+        bytes: b"ASSET,RISK\nV-1,high\n".to_vec().into(),
         content_type: "text/csv",
         file_name: "critical_assets.csv".into(),
     };
@@ -609,7 +615,7 @@ fn viewer_and_saml_items(c: &mut Ctx) {
     uni.name = Some("zaehlerstaende.pdf".into());
     uni.access = "org";
     uni.data = ItemData::File {
-        bytes: b"%PDF-1.4\n%%EOF\n".to_vec(),
+        bytes: b"%PDF-1.4\n%%EOF\n".to_vec().into(),
         content_type: "application/pdf",
         file_name: "zaehlerstaende.pdf".into(),
     };

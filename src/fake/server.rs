@@ -20,7 +20,7 @@ use tokio_util::sync::CancellationToken;
 
 /// A running fake portal; dropping it shuts the listeners down.
 pub struct FakePortal {
-    shared: Arc<Shared>,
+    pub(super) shared: Arc<Shared>,
     cancel: CancellationToken,
     cert_pem: Option<String>,
 }
@@ -137,7 +137,14 @@ impl FakePortal {
             hosted_services: format!("{}/{ORG_ID}/arcgis/rest/services", urls.services),
             foreign_services: format!("{}/arcgis/rest/services", urls.foreign),
         };
-        let org = sample_org(&seed_urls, config.generated_items);
+        let mut org = sample_org(&seed_urls, config.generated_items);
+        super::bench::add_bench_items(
+            &mut org,
+            &seed_urls,
+            config.large_file_bytes,
+            config.large_layer_features,
+        );
+        org.reindex();
         let shared = Arc::new(Shared {
             org: RwLock::new(org),
             tokens: Mutex::new(TokenStore::default()),
@@ -150,6 +157,7 @@ impl FakePortal {
             latency: Mutex::new(config.latency),
             token_ttl: Mutex::new(config.token_ttl),
             refresh_ttl: config.refresh_token_ttl,
+            hosted: services::hosted_store(config.large_layer_features),
             jobs: Mutex::new(Default::default()),
         });
         let cancel = CancellationToken::new();

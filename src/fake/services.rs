@@ -30,6 +30,15 @@ impl CallerAuth for PortalAuth {
     }
 }
 
+/// The hosted services of a new portal: the samples, plus `Big_Layer` when `big_layer > 0`.
+pub fn hosted_store(big_layer: usize) -> Arc<ServiceStore> {
+    let store = ServiceStore::sample_hosted(ORG_ID);
+    if big_layer > 0 {
+        store.add_big_layer(big_layer);
+    }
+    Arc::new(store)
+}
+
 /// Path prefix of the hosted services (ArcGIS Online style).
 pub fn hosted_prefix() -> String {
     format!("/{ORG_ID}/arcgis")
@@ -43,7 +52,7 @@ pub fn hosted_router(shared: Arc<Shared>) -> Router {
     let info = ServerInfo {
         owning_system_url: Some(shared.urls.portal.clone()),
     };
-    let store = Arc::new(ServiceStore::sample_hosted(ORG_ID));
+    let store = shared.hosted.clone();
     features::router(store, Arc::new(PortalAuth(shared)), info, hosted_prefix())
 }
 

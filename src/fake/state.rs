@@ -2,11 +2,12 @@
 
 use super::RequestRecord;
 use super::faults::Faults;
+use super::features::ServiceStore;
 use super::model::Org;
 use super::oauth::OAuthStore;
 use super::tokens::TokenStore;
 use std::collections::HashMap;
-use std::sync::{Mutex, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 /// Origins (scheme://host:port) of the three listeners.
@@ -30,6 +31,8 @@ pub struct Shared {
     pub latency: Mutex<Duration>,
     pub token_ttl: Mutex<Duration>,
     pub refresh_ttl: Duration,
+    /// The federated server's hosted feature services.
+    pub hosted: Arc<ServiceStore>,
     /// Export jobs: job id -> status polls so far.
     pub jobs: Mutex<HashMap<String, u32>>,
 }

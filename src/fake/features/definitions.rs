@@ -11,6 +11,15 @@ pub(crate) const CURRENT_VERSION: f64 = 11.3;
 fn extent_of(services: &[Service], layers: &[&Layer]) -> Value {
     let mut b = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
     for l in layers {
+        if let Some(g) = l.lazy.as_ref().and_then(|z| z.bounds()) {
+            b = [
+                b[0].min(g[0]),
+                b[1].min(g[1]),
+                b[2].max(g[2]),
+                b[3].max(g[3]),
+            ];
+            continue;
+        }
         let Ok(r) = rows(services, l) else { continue };
         for f in r.features {
             for [x, y] in f.geometry.iter().flat_map(|g| g.vertices()) {

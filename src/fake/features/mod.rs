@@ -7,7 +7,10 @@
 
 mod attachments;
 mod definitions;
+mod edits;
+mod export_support;
 mod http;
+mod lazy;
 mod model;
 mod query;
 mod related;

@@ -218,6 +218,8 @@ pub(crate) struct Layer {
     pub features: Vec<Feature>,
     pub attachments: Vec<Attachment>,
     pub view_source: Option<ViewSource>,
+    /// Rows generated on demand from the object id (benchmark layer); `features` stays empty.
+    pub lazy: Option<super::lazy::LazyRows>,
 }
 
 impl Layer {

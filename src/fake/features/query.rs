@@ -55,7 +55,7 @@ fn wgs84_sr() -> Value {
 }
 
 /// `outSR`: Web Mercator (the data's own) or WGS84; anything else is refused.
-fn out_sr_is_wgs84(sr: Option<&str>) -> Result<bool, Value> {
+pub(crate) fn out_sr_is_wgs84(sr: Option<&str>) -> Result<bool, Value> {
     let Some(sr) = sr else { return Ok(false) };
     let wkid = match serde_json::from_str::<Value>(sr) {
         Ok(Value::Object(o)) => o
@@ -93,7 +93,7 @@ fn project(g: &Geometry) -> Geometry {
 }
 
 /// Extent of the rows (`returnExtentOnly`); NaN bounds when nothing has geometry, as servers do.
-fn extent(rows: &[&Feature], wgs84: bool) -> Value {
+pub(crate) fn extent(rows: &[&Feature], wgs84: bool) -> Value {
     let mut b = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
     for g in rows.iter().filter_map(|f| f.geometry.as_ref()) {
         let g = if wgs84 { project(g) } else { g.clone() };
@@ -108,7 +108,7 @@ fn extent(rows: &[&Feature], wgs84: bool) -> Value {
     json!({"xmin": b[0], "ymin": b[1], "xmax": b[2], "ymax": b[3], "spatialReference": sr})
 }
 
-fn geojson_geometry(g: &Geometry) -> Value {
+pub(crate) fn geojson_geometry(g: &Geometry) -> Value {
     let conv = |parts: &Vec<Vec<[f64; 2]>>| -> Vec<Vec<[f64; 2]>> {
         parts
             .iter()
@@ -184,7 +184,7 @@ fn out_fields<'a>(spec: Option<&str>, layer: &'a Layer) -> Result<Vec<&'a Field>
         .collect())
 }
 
-fn parse_usize(params: &Params, name: &str) -> Result<Option<usize>, Value> {
+pub(crate) fn parse_usize(params: &Params, name: &str) -> Result<Option<usize>, Value> {
     params
         .get(name)
         .map(|v| {
@@ -201,6 +201,9 @@ pub(crate) fn query(
     params: &Params,
     format: &Format,
 ) -> Result<Value, Value> {
+    if let Some(lazy) = &layer.lazy {
+        return super::lazy::query(layer, lazy, params, format);
+    }
     if params.get("geometry").is_some() {
         return Err(unable("Spatial filters are not supported by this server."));
     }
@@ -283,7 +286,19 @@ pub(crate) fn query(
     let start = offset.unwrap_or(0).min(total);
     let page: Vec<&Feature> = matched.into_iter().skip(start).take(limit).collect();
     let exceeded = start + page.len() < total;
+    render_page(layer, &page, exceeded, params, format, wgs84)
+}
 
+/// The JSON or GeoJSON answer for one page of rows.
+pub(crate) fn render_page(
+    layer: &Layer,
+    page: &[&Feature],
+    exceeded: bool,
+    params: &Params,
+    format: &Format,
+    wgs84: bool,
+) -> Result<Value, Value> {
+    let oid_field = layer.object_id_field.clone();
     let fields = out_fields(params.get("outfields"), layer)?;
     let with_geometry = layer.is_feature_layer() && params.flag("returngeometry") != Some(false);
     let attrs_of = |f: &Feature| -> Map<String, Value> {

@@ -27,3 +27,9 @@ pub const PARCELS_NO_PAGING_ITEM_ID: &str = "d4e5f60718293a4b5c6d7e8f90a1b2c3";
 pub const PUBLIC_TRAILS: &str = "Public_Trails";
 /// Portal item id of [`PUBLIC_TRAILS`] (the item registered in the org that points at it).
 pub const PUBLIC_TRAILS_ITEM_ID: &str = "e5f60718293a4b5c6d7e8f90a1b2c3d4";
+
+/// Benchmark service (only when `FakeConfig::large_layer_features > 0`): one point layer whose
+/// rows are generated on demand from the object id; owned by the admin.
+pub const BIG_LAYER: &str = "Big_Layer";
+/// Portal item id of [`BIG_LAYER`].
+pub const BIG_LAYER_ITEM_ID: &str = "f60718293a4b5c6d7e8f90a1b2c3d4e5";

@@ -12,7 +12,7 @@ use super::model::{
 use super::sample::*;
 
 /// 2024-05-28T16:00:00Z: last data edit of the hosted samples.
-const DATA_EDIT: i64 = 1_716_912_000_000;
+pub(crate) const DATA_EDIT: i64 = 1_716_912_000_000;
 /// 2024-02-27: last schema edit of the hosted samples.
 const SCHEMA_EDIT: i64 = 1_709_000_000_000;
 /// 2010-01-01T00:00:00Z: base of generated dates.
@@ -23,7 +23,7 @@ const X0: f64 = -13_046_000.0;
 const Y0: f64 = 4_036_000.0;
 
 /// splitmix64: a deterministic pseudo-random number from a seed.
-fn mix(seed: u64) -> u64 {
+pub(crate) fn mix(seed: u64) -> u64 {
     let mut z = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
@@ -76,7 +76,13 @@ fn pdf(label: &str) -> Bytes {
     ))
 }
 
-fn layer(id: i64, name: &str, geom: Option<GeomType>, fields: Vec<Field>, mrc: usize) -> Layer {
+pub(crate) fn layer(
+    id: i64,
+    name: &str,
+    geom: Option<GeomType>,
+    fields: Vec<Field>,
+    mrc: usize,
+) -> Layer {
     let oid = fields
         .iter()
         .find(|f| f.ftype == T::Oid)
@@ -111,6 +117,7 @@ fn layer(id: i64, name: &str, geom: Option<GeomType>, fields: Vec<Field>, mrc: u
         features: Vec::new(),
         attachments: Vec::new(),
         view_source: None,
+        lazy: None,
     }
 }
 
@@ -458,7 +465,12 @@ fn trails_layer() -> Layer {
     l
 }
 
-fn service(name: &str, item_id: &str, description: String, layers: Vec<Layer>) -> Service {
+pub(crate) fn service(
+    name: &str,
+    item_id: &str,
+    description: String,
+    layers: Vec<Layer>,
+) -> Service {
     Service {
         name: name.into(),
         item_id: item_id.into(),

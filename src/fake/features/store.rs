@@ -1,6 +1,6 @@
 //! [`ServiceStore`]: the shared, lockable set of in-memory feature services.
 
-use std::sync::{RwLock, RwLockReadGuard};
+use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use super::model::{Attachment, Feature, Layer, Service};
 use super::where_clause;
@@ -41,6 +41,16 @@ impl ServiceStore {
         self.services.read().unwrap_or_else(|e| e.into_inner())
     }
 
+    pub(crate) fn write(&self) -> RwLockWriteGuard<'_, Vec<Service>> {
+        self.services.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Adds the [`super::sample::BIG_LAYER`] benchmark service: one point layer of `features`
+    /// rows generated on demand from the object id (no rows are stored).
+    pub fn add_big_layer(&self, features: usize) {
+        self.write().push(super::lazy::big_layer_service(features));
+    }
+
     /// Names of every service, in store order.
     pub fn service_names(&self) -> Vec<String> {
         self.read().iter().map(|s| s.name.clone()).collect()
@@ -56,6 +66,9 @@ impl ServiceStore {
         let services = self.read();
         let svc = find(&services, name)?;
         let layer = svc.layer(layer_id)?;
+        if let Some(lazy) = &layer.lazy {
+            return Some(lazy.count);
+        }
         rows(&services, layer).ok().map(|r| r.features.len())
     }
 

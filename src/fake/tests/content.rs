@@ -375,12 +375,19 @@ async fn export_status_download_and_delete() {
             p.sharing_url()
         ))
         .bearer_auth(&viewer)
-        .form(&[("itemId", hyd), ("exportFormat", "CSV"), ("f", "json")])
+        .form(&[
+            (
+                "itemId",
+                crate::fake::features::sample::HYDRANTS_VIEW_ITEM_ID,
+            ),
+            ("exportFormat", "CSV"),
+            ("f", "json"),
+        ])
         .send()
         .await
         .unwrap()
         .json()
         .await
         .unwrap();
-    assert_eq!(denied["error"]["code"], 403);
+    assert_eq!(denied["error"]["code"], 403, "{denied}");
 }

@@ -1,7 +1,11 @@
 //! Tests of the fake portal over real loopback HTTP(S).
 
 mod auth;
+mod bench;
+mod changes;
 mod content;
+mod export;
+mod faults;
 mod infra;
 mod oauth;
 mod search;
