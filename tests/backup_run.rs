@@ -378,3 +378,135 @@ fn manifest_of(dir: &Path) -> Manifest {
         .manifest()
         .unwrap()
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_titles_get_safe_distinct_archive_names() {
+    let fake = common::fake().await;
+    let pdfs: Vec<_> = fake
+        .items()
+        .into_iter()
+        .filter(|i| {
+            ["PDF", "CSV", "Web Map", "Dashboard", "Shapefile"].contains(&i.item_type.as_str())
+        })
+        .collect();
+    let hostile = [
+        "../../etc/passwd",
+        "CON",
+        "a/b\\c",
+        &"x".repeat(300),
+        "💧🚒 Hydrants 💧",
+        "..",
+        "nul.txt",
+    ];
+    assert!(pdfs.len() >= hostile.len());
+    for (item, title) in pdfs.iter().zip(hostile.iter()) {
+        assert!(fake.set_item_title(&item.id, title));
+    }
+    // Two items with the same title as well.
+    fake.set_item_title(&pdfs[hostile.len()].id, "CON");
+    let dir = tempfile::tempdir().unwrap();
+    let report = backup(&fake, &options(dir.path())).await;
+    let mut seen = HashSet::new();
+    for i in report
+        .manifest
+        .items
+        .iter()
+        .filter(|i| i.outcome == Outcome::Ok)
+    {
+        let rel = i.archive.clone().unwrap();
+        assert!(seen.insert(rel.clone()), "distinct: {rel}");
+        let full = report.dir.join(&rel).canonicalize().unwrap();
+        assert!(
+            full.starts_with(report.dir.canonicalize().unwrap()),
+            "{rel} stays inside the snapshot"
+        );
+        assert!(
+            rel.split('/')
+                .all(|c| !c.is_empty() && c != ".." && c.len() <= 120),
+            "{rel}"
+        );
+    }
+    let emoji = report
+        .manifest
+        .items
+        .iter()
+        .find(|i| i.title.contains("💧🚒"))
+        .unwrap();
+    assert!(
+        emoji
+            .archive
+            .as_ref()
+            .unwrap()
+            .contains("💧🚒 Hydrants 💧__"),
+        "unicode stays readable"
+    );
+    assert!(!dir.path().join("etc").exists() && !report.dir.join("etc").exists());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flaky_network_with_ten_percent_faults_still_gives_every_item_intact() {
+    use agol_tui::client::{Client, Credentials, PortalUrl, RetryPolicy};
+    let fake = common::fake().await;
+    let client = Client::builder(PortalUrl::parse(&fake.url(), false).unwrap())
+        .retry(RetryPolicy {
+            max_attempts: 8,
+            ..RetryPolicy::fast()
+        })
+        .credentials(Credentials::Password {
+            username: agol_tui::fake::sample::ADMIN_USERNAME.into(),
+            password: secrecy::SecretString::from(
+                agol_tui::fake::sample::ADMIN_PASSWORD.to_string(),
+            ),
+        })
+        .build()
+        .unwrap();
+    let me = client.community_self().await.unwrap();
+    fake.set_fault_ratios(agol_tui::fake::FaultRatios {
+        status_5xx: 0.04,
+        throttle_429: 0.02,
+        truncate: 0.04,
+        seed: 7,
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let report = run_backup(
+        &client,
+        &me,
+        &Selection {
+            all: true,
+            ..Selection::default()
+        },
+        &options(dir.path()),
+        &NullSink,
+        &CancellationToken::new(),
+    )
+    .await
+    .unwrap();
+    fake.set_fault_ratios(agol_tui::fake::FaultRatios::default());
+    let failed: Vec<_> = report
+        .manifest
+        .items
+        .iter()
+        .filter(|i| i.outcome == Outcome::Failed && i.item_type != "Code Attachment")
+        .collect();
+    assert!(failed.is_empty(), "{failed:?}");
+    let faults = fake.requests().iter().filter(|r| r.status >= 429).count();
+    assert!(faults > 10, "faults were injected ({faults})");
+    let snap = Destination::open_existing(dir.path())
+        .unwrap()
+        .snapshot(None)
+        .unwrap();
+    assert!(verify_snapshot(&snap).unwrap().problems.is_empty());
+    // The archives equal a clean backup's content.
+    let clean_dir = tempfile::tempdir().unwrap();
+    let clean = backup(&fake, &options(clean_dir.path())).await;
+    for a in report
+        .manifest
+        .items
+        .iter()
+        .filter(|i| i.outcome == Outcome::Ok)
+    {
+        let b = clean.manifest.items.iter().find(|b| b.id == a.id).unwrap();
+        assert_eq!(a.feature_counts, b.feature_counts, "{}", a.title);
+        assert_eq!(a.parts, b.parts, "{}", a.title);
+    }
+}

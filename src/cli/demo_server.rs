@@ -25,6 +25,15 @@ pub struct DemoServerArgs {
     /// Extra generated items (benchmarks use 20000).
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub generated_items: usize,
+    /// Latency added to every request, in milliseconds (benchmarks use 20).
+    #[arg(long, default_value_t = 0, value_name = "MS")]
+    pub latency_ms: u64,
+    /// Add a "Large file" item of this many bytes, streamed (benchmarks use 1 GiB).
+    #[arg(long, default_value_t = 0, value_name = "BYTES")]
+    pub large_file_bytes: u64,
+    /// Add a "Big_Layer" service with this many features, generated on demand.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub large_layer_features: usize,
     /// Where to write the certificate with --tls (default: a temp file).
     #[arg(long, value_name = "FILE")]
     pub cert_out: Option<std::path::PathBuf>,
@@ -38,6 +47,9 @@ pub async fn run(args: &DemoServerArgs) -> Result<i32, CliError> {
         token_ttl: Duration::from_secs(args.token_ttl.max(1)),
         search_cap: args.search_cap,
         generated_items: args.generated_items,
+        latency: Duration::from_millis(args.latency_ms),
+        large_file_bytes: args.large_file_bytes,
+        large_layer_features: args.large_layer_features,
         ..FakeConfig::default()
     };
     let portal = FakePortal::start(config).await.map_err(|e| {
@@ -88,6 +100,7 @@ pub async fn run(args: &DemoServerArgs) -> Result<i32, CliError> {
     tokio::signal::ctrl_c()
         .await
         .map_err(|e| CliError::failure(format!("cannot wait for Ctrl-C: {e}")))?;
+    println!("requests served: {}", portal.requests().len());
     drop(portal);
     Ok(EXIT_OK)
 }

@@ -91,6 +91,17 @@ impl FakePortal {
         true
     }
 
+    /// Renames an item (bumps `modified`); tests use it for hostile titles.
+    pub fn set_item_title(&self, id: &str, title: &str) -> bool {
+        let mut org = self.shared.org.write().expect("org");
+        let Some(it) = org.item_mut(id) else {
+            return false;
+        };
+        it.title = title.to_string();
+        it.modified = now_ms().max(it.modified + 1);
+        true
+    }
+
     /// Random faults from now on (replaces earlier ratios; all zero turns them off). See
     /// [`FaultRatios`]; `generateToken` and `oauth2/*` are exempt.
     pub fn set_fault_ratios(&self, ratios: FaultRatios) {
