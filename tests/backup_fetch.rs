@@ -227,6 +227,11 @@ async fn parcels_without_pagination_use_id_batches() {
     let client = admin(&fake);
     let f = fetch(&client, svc::PARCELS_NO_PAGING_ITEM_ID).await;
     assert_eq!(f.ok().feature_counts["0"], 300);
+    assert_eq!(
+        f.ok().data_kind,
+        DataKind::None,
+        "a service without overrides"
+    );
     assert_eq!(features_of(&f, "0").len(), 300);
     assert!(
         f.ok().notes.iter().any(|n| n == "no thumbnail"),
@@ -429,25 +434,67 @@ async fn change_markers_only_read_definitions() {
     assert!(m.layers.is_empty() && !m.volatile);
 }
 
+/// Fetches with a progress callback that may arm fault knobs at a chosen moment.
+async fn fetch_hooked(
+    client: &Client,
+    id: &str,
+    hook: &(dyn Fn(ItemProgress) + Send + Sync),
+) -> agol_tui::client::Result<Fetched> {
+    let record = client.item(id).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut archive = ItemArchiveWriter::create(&dir.path().join("a.zip")).unwrap();
+    let options = FetchOptions::new(dir.path().join("spool"));
+    fetch_item(client, &record, &mut archive, &options, hook).await
+}
+
 #[tokio::test]
 async fn truncated_pages_and_503s_are_survived() {
     let fake = fake().await;
     let client = admin(&fake);
     client.sign_in().await.unwrap();
-    // Cut the next JSON bodies: the item record, then the next ones, whatever they are.
-    fake.truncate_next(3);
-    let f = fetch(&client, svc::HYDRANTS_ITEM_ID).await;
-    assert_eq!(f.ok().feature_counts["0"], 450);
-    // 503s in the middle of the pull.
-    let f = {
-        let record = client.item(svc::HYDRANTS_ITEM_ID).await.unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let mut archive = ItemArchiveWriter::create(&dir.path().join("a.zip")).unwrap();
-        let options = FetchOptions::new(dir.path().join("spool"));
-        fake.fail_next(2, 503);
-        fetch_item(&client, &record, &mut archive, &options, &|_| {}).await
+    // The first feature page (right after the layer's count is known) comes back cut in half.
+    let armed = Mutex::new(false);
+    let hook = |p: ItemProgress| {
+        let mut armed = armed.lock().unwrap();
+        if p.features_total.is_some() && !*armed {
+            *armed = true;
+            fake.truncate_next(1);
+        }
     };
-    assert_eq!(f.unwrap().feature_counts["5"], 120);
+    fake.clear_requests();
+    let got = fetch_hooked(&client, svc::HYDRANTS_ITEM_ID, &hook)
+        .await
+        .unwrap();
+    assert_eq!(got.feature_counts["0"], 450);
+    let first_pages = fake
+        .requests()
+        .into_iter()
+        .filter(|r| {
+            r.path.ends_with("/0/query")
+                && r.params.get("resultOffset").map(String::as_str) == Some("0")
+        })
+        .count();
+    assert_eq!(first_pages, 2, "the cut page was asked for again");
+
+    // Two 503s on the first feature page of the table.
+    let armed = Mutex::new(false);
+    let hook = |p: ItemProgress| {
+        let mut armed = armed.lock().unwrap();
+        if p.features_total.unwrap_or(0) > 500 && !*armed {
+            *armed = true;
+            fake.fail_next(2, 503);
+        }
+    };
+    fake.clear_requests();
+    let got = fetch_hooked(&client, svc::HYDRANTS_ITEM_ID, &hook)
+        .await
+        .unwrap();
+    assert_eq!(got.feature_counts["5"], 120);
+    assert_eq!(
+        fake.requests().iter().filter(|r| r.status == 503).count(),
+        2
+    );
+
     // A truncated JSON data body is downloaded again, never stored cut.
     fake.clear_requests();
     let record = client.item(&sample::item_id("webmap")).await.unwrap();
@@ -465,6 +512,17 @@ async fn truncated_pages_and_503s_are_survived() {
     assert!(data["operationalLayers"].is_array());
     let data_requests = common::requests_ending(&fake, "/data");
     assert_eq!(data_requests.len(), 2, "downloaded twice");
+
+    // Data that keeps coming back cut fails the item after three attempts.
+    fake.clear_requests();
+    fake.truncate_next(3);
+    let dir = tempfile::tempdir().unwrap();
+    let mut archive = ItemArchiveWriter::create(&dir.path().join("b.zip")).unwrap();
+    let err = fetch_item(&client, &record, &mut archive, &options, &|_| {})
+        .await
+        .expect_err("never stored cut");
+    assert!(err.to_string().contains("middle of the document"), "{err}");
+    assert_eq!(common::requests_ending(&fake, "/data").len(), 3);
 }
 
 #[tokio::test]
@@ -588,6 +646,49 @@ async fn export_downloads_and_deletes_the_temp_item() {
             .iter()
             .any(|n| n.starts_with("export skipped"))
     );
+
+    // Not the owner and no Extract capability: skipped with a note, nothing created.
+    let publisher = common::password_client(
+        &fake,
+        sample::PUBLISHER_USERNAME,
+        sample::PUBLISHER_PASSWORD,
+    );
+    let trails = fetch_with(
+        &publisher,
+        svc::PUBLIC_TRAILS_ITEM_ID,
+        FetchOptions {
+            export: Some("CSV".into()),
+            ..FetchOptions::new("x")
+        },
+    )
+    .await;
+    assert!(
+        trails
+            .ok()
+            .notes
+            .iter()
+            .any(|n| n.starts_with("export skipped")),
+        "{:?}",
+        trails.ok().notes
+    );
+    assert_eq!(fake.items().len(), before);
+}
+
+#[tokio::test]
+async fn an_export_that_times_out_still_deletes_its_temp_item() {
+    let fake = fake().await;
+    let client = admin(&fake);
+    let before = fake.items().len();
+    let options = FetchOptions {
+        export: Some("Shapefile".into()),
+        export_timeout: std::time::Duration::ZERO,
+        ..FetchOptions::new("x")
+    };
+    let f = fetch_with(&client, svc::PARCELS_NO_PAGING_ITEM_ID, options).await;
+    let err = f.result.expect_err("the export did not finish in time");
+    assert!(err.to_string().contains("did not finish"), "{err}");
+    assert_eq!(fake.items().len(), before, "the temp item was deleted");
+    assert_eq!(common::requests_ending(&fake, "/delete").len(), 1);
 }
 
 #[tokio::test]

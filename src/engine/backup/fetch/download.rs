@@ -116,19 +116,21 @@ pub(crate) async fn download(
     tracker: &Tracker<'_>,
 ) -> Result<Spooled> {
     let mut attempt = 0;
+    let mut announced = expect.size.is_some();
     loop {
         attempt += 1;
         let mut counted = 0u64;
-        match once(
+        let got = once(
             client,
             call.clone(),
             spool_dir,
             expect,
             tracker,
             &mut counted,
+            &mut announced,
         )
-        .await
-        {
+        .await;
+        match got {
             Ok(s) => return Ok(s),
             Err(Failure::Fatal(e)) => {
                 tracker.unbytes(counted);
@@ -161,10 +163,17 @@ async fn once(
     expect: Expect,
     tracker: &Tracker<'_>,
     counted: &mut u64,
+    announced: &mut bool,
 ) -> std::result::Result<Spooled, Failure> {
     let url = call.url().to_string();
     let mut resp = client.stream(call).await.map_err(Failure::Fatal)?;
     let content_length = resp.content_length();
+    if let Some(cl) = content_length
+        && !*announced
+    {
+        tracker.expect_bytes(cl);
+        *announced = true;
+    }
     let texty = resp
         .headers()
         .get(reqwest::header::CONTENT_TYPE)

@@ -209,7 +209,22 @@ pub(crate) async fn data(
     )
     .await?;
     if spooled.len == 0 {
-        return Ok(DataKind::Empty);
+        // A service without layer overrides has no data to speak of (archive-format.md).
+        let service = matches!(
+            item.item_type.as_str(),
+            "Feature Service"
+                | "Map Service"
+                | "Image Service"
+                | "Vector Tile Service"
+                | "Scene Service"
+                | "Feature Layer"
+                | "Table"
+        );
+        return Ok(if service {
+            DataKind::None
+        } else {
+            DataKind::Empty
+        });
     }
     let json = match shape {
         DataShape::File => false,
