@@ -259,6 +259,14 @@ async fn parcels_without_pagination_use_id_batches() {
         .filter(|r| r.params.contains_key("objectIds"))
         .count();
     assert_eq!(batches, 2, "300 ids in batches of 200");
+    let long: Vec<_> = queries
+        .iter()
+        .filter(|r| r.params.get("objectIds").is_some_and(|l| l.len() > 500))
+        .collect();
+    assert!(
+        !long.is_empty() && long.iter().all(|r| r.method == "POST"),
+        "long id lists are posted"
+    );
 }
 
 #[tokio::test]
@@ -732,6 +740,28 @@ async fn fetching_is_send() {
     let progress = |_: ItemProgress| {};
     let fut = fetch_item(&client, &record, &mut archive, &options, &progress);
     assert_send(&fut);
+    fake.clear_requests();
     let got = fut.await.unwrap();
     assert_eq!(got.data_kind, DataKind::File);
+    let related = common::requests_ending(&fake, "/relatedItems");
+    assert_eq!(
+        related.len(),
+        2,
+        "one request per direction when nothing is related"
+    );
+    assert!(related[0].params["relationshipTypes"].contains("Map2Service,"));
+    // The web map has one forward and one reverse relationship: the type lists are halved.
+    fake.clear_requests();
+    let wm = fetch(&client, &sample::item_id("webmap")).await;
+    let rel = wm.json("relationships.json");
+    assert_eq!(
+        rel["forward"]["Map2Service"],
+        serde_json::json!([svc::HYDRANTS_ITEM_ID])
+    );
+    assert_eq!(
+        rel["forward"]["Map2AppConfig"],
+        serde_json::json!([sample::item_id("app")])
+    );
+    let n = common::requests_ending(&fake, "/relatedItems").len();
+    assert!(n <= 24, "{n} relatedItems requests");
 }

@@ -15,6 +15,9 @@ use crate::client::request::{Call, JsonBody};
 use crate::client::{Client, Error, Result};
 use crate::engine::archive::writer::ItemArchiveWriter;
 
+/// Id lists longer than this (characters) are sent with a POST.
+const LONG_ID_LIST: usize = 500;
+
 /// A layer or table definition.
 pub(crate) struct LayerDef {
     /// Layer id.
@@ -487,7 +490,7 @@ async fn pull_ids(
                 .map(i64::to_string)
                 .collect::<Vec<_>>()
                 .join(",");
-            let call = if list.len() > 1000 {
+            let call = if list.len() > LONG_ID_LIST {
                 Call::post_read(layer.query_url())
             } else {
                 Call::get(layer.query_url())
