@@ -428,14 +428,15 @@ async fn change_markers_only_read_definitions() {
     assert_eq!(services.len(), 1, "one request: {services:?}");
     assert!(services[0].path.ends_with("/FeatureServer/layers"));
 
-    // No editingInfo on the foreign server: volatile.
+    // No editingInfo on the foreign server: judged by an object-id fingerprint, not volatile.
     let trails = client.item(svc::PUBLIC_TRAILS_ITEM_ID).await.unwrap();
-    assert!(
-        change_markers(&client, &trails.item)
-            .await
-            .unwrap()
-            .volatile
-    );
+    let markers = change_markers(&client, &trails.item).await.unwrap();
+    assert!(!markers.volatile);
+    let fp = markers.layers["0"]
+        .fingerprint
+        .clone()
+        .expect("a fingerprint");
+    assert!(fp.starts_with("ids:30:"), "{fp}");
     // A plain item: just `modified`.
     let pdf = client.item(&sample::item_id("pdf")).await.unwrap();
     let m = change_markers(&client, &pdf.item).await.unwrap();

@@ -24,6 +24,9 @@ pub struct LayerMarker {
     /// `editingInfo.schemaLastEditDate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema_last_edit: Option<i64>,
+    /// For layers without `editingInfo`: count and hash of the object ids.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
 }
 
 /// What decides whether an item changed since the last snapshot.

@@ -122,8 +122,18 @@ pub async fn run_backup(
         thumbnails: options.thumbnails,
         attachments: options.attachments,
         export: options.export.clone(),
-        spool_dir: spool_dir.clone(),
+        ..FetchOptions::new(spool_dir.clone())
     };
+    if options.export.is_some() {
+        match fetch::sweep_export_leftovers(client, &me.username).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(
+                removed = n,
+                "swept temporary export items left by an earlier run"
+            ),
+            Err(e) => tracing::warn!(error = %e, "cannot sweep temporary export items"),
+        }
+    }
 
     let results: Vec<(ManifestItem, InventoryRow)> = futures::stream::iter(listed.iter())
         .map(|l| {

@@ -19,6 +19,7 @@ fn marker(def: &Value) -> Option<LayerMarker> {
         last_edit: info.get("lastEditDate").and_then(Value::as_i64),
         data_last_edit: info.get("dataLastEditDate").and_then(Value::as_i64),
         schema_last_edit: info.get("schemaLastEditDate").and_then(Value::as_i64),
+        fingerprint: None,
     };
     (m.last_edit.is_some() || m.data_last_edit.is_some()).then_some(m)
 }
@@ -62,11 +63,54 @@ pub(crate) async fn change_markers(client: &Client, item: &Item) -> Result<Chang
             Some(m) => {
                 out.layers.insert(id.to_string(), m);
             }
-            None => out.volatile = true,
+            None => match fingerprint(client, &url, id).await {
+                Ok(f) => {
+                    out.layers.insert(
+                        id.to_string(),
+                        LayerMarker {
+                            fingerprint: Some(f),
+                            ..LayerMarker::default()
+                        },
+                    );
+                }
+                Err(e) if e.is_auth() => return Err(e),
+                Err(e) => {
+                    tracing::debug!(url = %url, layer = id, error = %e, "no edit dates and no object ids: always fetched");
+                    out.volatile = true;
+                }
+            },
         }
     }
     if !seen {
         out.volatile = true;
     }
     Ok(out)
+}
+
+/// For a layer without `editingInfo`: its object ids (count and SHA-256 of the sorted list).
+/// Ids only, never features; attribute-only edits on such layers are caught by `--full`.
+async fn fingerprint(client: &Client, url: &str, id: i64) -> Result<String> {
+    use sha2::Digest;
+    let v: Value = client
+        .json(
+            Call::get(format!("{url}/{id}/query"))
+                .param("where", "1=1")
+                .param("returnIdsOnly", "true"),
+        )
+        .await?;
+    let mut ids: Vec<i64> = v
+        .get("objectIds")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_i64).collect())
+        .unwrap_or_default();
+    ids.sort_unstable();
+    let mut hasher = sha2::Sha256::new();
+    for i in &ids {
+        hasher.update(i.to_le_bytes());
+    }
+    Ok(format!(
+        "ids:{}:{}",
+        ids.len(),
+        crate::engine::archive::writer::hex(&hasher.finalize())
+    ))
 }
