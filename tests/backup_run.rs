@@ -521,3 +521,54 @@ async fn a_flaky_network_with_ten_percent_faults_still_gives_every_item_intact()
         assert_eq!(a.parts, b.parts, "{}", a.title);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_dependencies_adds_what_a_web_map_and_an_app_need_once_each() {
+    let fake = common::fake().await;
+    let client = common::admin(&fake);
+    let me = client.community_self().await.unwrap();
+    let app = agol_tui::fake::sample::item_id("app");
+    let webmap = agol_tui::fake::sample::item_id("webmap");
+    let hydrants = agol_tui::fake::features::sample::HYDRANTS_ITEM_ID.to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let mut opts = options(dir.path());
+    opts.with_dependencies = true;
+    opts.export = Some("GeoJson".into());
+    let selection = Selection {
+        ids: vec![app.clone(), webmap.clone()],
+        ..Selection::default()
+    };
+    let report = run_backup(
+        &client,
+        &me,
+        &selection,
+        &opts,
+        &NullSink,
+        &CancellationToken::new(),
+    )
+    .await
+    .unwrap();
+    let ids: Vec<_> = report.manifest.items.iter().map(|i| i.id.clone()).collect();
+    let unique: HashSet<_> = ids.iter().cloned().collect();
+    assert_eq!(unique.len(), ids.len(), "each item once");
+    for must in [&app, &webmap, &hydrants] {
+        assert!(unique.contains(must), "{must} in {ids:?}");
+    }
+    let hyd = report
+        .manifest
+        .items
+        .iter()
+        .find(|i| i.id == hydrants)
+        .unwrap();
+    assert!(
+        hyd.parts.iter().any(|p| p.starts_with("export/")),
+        "the server-side export is in the archive: {:?}",
+        hyd.parts
+    );
+    assert!(
+        fake.items()
+            .iter()
+            .all(|i| !i.title.contains("agol-tui-export-temp")),
+        "the temporary export item was deleted"
+    );
+}
