@@ -275,7 +275,7 @@ pub(crate) async fn thumbnail(
             s.store(archive, &format!("thumbnail/{}", safe_name(base)))?;
         }
         Ok(_) => notes.push("thumbnail is empty".into()),
-        Err(e) if e.is_auth() => return Err(e),
+        Err(e) if e.is_auth() || is_transient(&e) => return Err(e),
         Err(e) => notes.push(format!("thumbnail not downloaded: {e}")),
     }
     Ok(())
@@ -302,11 +302,17 @@ pub(crate) async fn metadata(
             s.store(archive, "metadata/metadata.xml")?;
         }
         Ok(_) => notes.push("no metadata".into()),
-        Err(e) if e.is_auth() => return Err(e),
+        Err(e) if e.is_auth() || is_transient(&e) => return Err(e),
         Err(e) if is_not_found(&e) => notes.push("no metadata".into()),
         Err(e) => notes.push(format!("metadata not downloaded: {e}")),
     }
     Ok(())
+}
+
+/// True for failures that a later attempt may not have (network, throttling, 5xx): such a
+/// part must fail the item rather than be recorded as missing.
+pub(crate) fn is_transient(e: &Error) -> bool {
+    e.is_retryable() || matches!(e, Error::Transport { .. })
 }
 
 /// True for "does not exist" answers (HTTP 404 or a 400/404 envelope).
