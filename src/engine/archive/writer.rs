@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
-use crate::engine::storage::local::{commit, temp_path};
+use crate::engine::storage::local::temp_path;
 
 /// One entry written into the archive.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -120,7 +120,8 @@ impl ItemArchiveWriter {
     }
 
     /// Writes `archive.json` from `descriptor` (the parts list is added), closes the zip, fsyncs,
-    /// renames it into place and hashes it.
+    /// renames it into place and hashes it. Blocking: call it from `spawn_blocking` in async code.
+    /// The caller fsyncs the directory before relying on the rename surviving a power loss.
     pub fn finish(mut self, mut descriptor: serde_json::Value) -> std::io::Result<ArchiveInfo> {
         self.close_open();
         if let Some(obj) = descriptor.as_object_mut() {
@@ -142,7 +143,9 @@ impl ItemArchiveWriter {
         let file = buffered.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
         drop(file);
-        commit(&self.tmp, &self.path)?;
+        // The directory entry is made durable by the caller, once per directory, before the
+        // manifest is written (see backup::run); a rename alone is already atomic.
+        std::fs::rename(&self.tmp, &self.path)?;
         let (size, sha256) = hash_file(&self.path)?;
         Ok(ArchiveInfo {
             path: self.path.clone(),

@@ -176,6 +176,20 @@ pub async fn run_backup(
         (&a.owner, &a.folder, &a.title, &a.id).cmp(&(&b.owner, &b.folder, &b.title, &b.id))
     });
     inventory::write(&work_dir.join("inventory.csv"), &rows).map_err(|e| e.to_string())?;
+    // Make every archive's directory entry durable before the manifest says they exist.
+    let dirs: std::collections::BTreeSet<PathBuf> = items
+        .iter()
+        .filter_map(|i| i.archive.as_ref())
+        .filter_map(|rel| work_dir.join(rel).parent().map(Path::to_path_buf))
+        .collect();
+    journal.sync();
+    tokio::task::spawn_blocking(move || {
+        for d in dirs {
+            let _ = sync_dir(&d);
+        }
+    })
+    .await
+    .map_err(|e| e.to_string())?;
 
     let mut manifest = Manifest {
         format: FORMAT.into(),

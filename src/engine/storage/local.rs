@@ -37,6 +37,18 @@ pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
     }
 }
 
+/// Runs blocking file work (zip compression of a large entry, fsync) without stalling the async
+/// runtime's other tasks: on a multi-threaded runtime the worker hands its tasks to others for
+/// the duration; on a current-thread runtime (tests) it simply runs.
+pub fn blocking<R>(f: impl FnOnce() -> R) -> R {
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(f)
+        }
+        _ => f(),
+    }
+}
+
 /// Links `from` to `to` (same filesystem: no new space); copies when hard links are impossible.
 /// Returns true when a hard link was made.
 pub fn link_or_copy(from: &Path, to: &Path) -> std::io::Result<bool> {

@@ -66,8 +66,7 @@ pub(crate) struct Spooled {
 impl Spooled {
     /// Copies the download into the archive under `name`.
     pub(crate) fn store(&self, archive: &mut ItemArchiveWriter, name: &str) -> Result<u64> {
-        archive
-            .add_file(name, self.file.path())
+        crate::engine::storage::local::blocking(|| archive.add_file(name, self.file.path()))
             .map_err(|e| local_io(name, e))
     }
 

@@ -564,8 +564,7 @@ async fn pull_checked(
         }
         let (n, oids, file) = pull(ctx, layer, format).await?;
         if n == expected {
-            archive
-                .add_file(entry, file.path())
+            crate::engine::storage::local::blocking(|| archive.add_file(entry, file.path()))
                 .map_err(|e| local_io(entry, e))?;
             return Ok((n, oids));
         }
