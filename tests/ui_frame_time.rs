@@ -29,7 +29,11 @@ fn frame_time_with_a_10000_item_folder() {
     let mut worst = Duration::ZERO;
     let started = Instant::now();
     for i in 0..frames {
-        let msg: Msg = if i % 2 == 0 { code(KeyCode::PageDown) } else { code(KeyCode::Down) };
+        let msg: Msg = if i % 2 == 0 {
+            code(KeyCode::PageDown)
+        } else {
+            code(KeyCode::Down)
+        };
         let t = Instant::now();
         update(&mut s, msg);
         term.draw(|f| ui::render(&s, f)).unwrap();

@@ -6,8 +6,8 @@ mod ui_fixtures;
 use std::time::{Duration, Instant};
 
 use agol_tui::app::msg::Msg;
-use agol_tui::app::state::{Pane, Popup, Settings, State};
 use agol_tui::app::signin::SignInForm;
+use agol_tui::app::state::{Pane, Popup, Settings, State};
 use agol_tui::client::{Client, Credentials, PortalUrl};
 use agol_tui::config::keymap::{KeyCode, Keymap};
 use agol_tui::engine::tree::Children;
@@ -38,10 +38,17 @@ async fn keys_are_handled_while_a_slow_listing_is_in_flight() {
         SignInTarget::default(),
         4,
     );
-    let mut state = State::signed_out(Keymap::default(), Settings::default(), SignInForm::default());
+    let mut state = State::signed_out(
+        Keymap::default(),
+        Settings::default(),
+        SignInForm::default(),
+    );
     dispatch(&mut state, &mut exec, Msg::SignedIn(session));
     let root = state.tree.root();
-    assert!(matches!(state.tree.node(root).children, Children::Loading { .. }));
+    assert!(matches!(
+        state.tree.node(root).children,
+        Children::Loading { .. }
+    ));
 
     // While the org listing takes a second, every key is handled at once.
     let started = Instant::now();
@@ -73,14 +80,27 @@ async fn keys_are_handled_while_a_slow_listing_is_in_flight() {
         matches!(state.tree.node(root).children, Children::Loading { .. }),
         "the listing is still in flight after all keys were handled"
     );
-    assert!(started.elapsed() < Duration::from_millis(500), "keys took {:?}", started.elapsed());
-    assert!(slowest < Duration::from_millis(50), "slowest key took {slowest:?}");
+    assert!(
+        started.elapsed() < Duration::from_millis(500),
+        "keys took {:?}",
+        started.elapsed()
+    );
+    assert!(
+        slowest < Duration::from_millis(50),
+        "slowest key took {slowest:?}"
+    );
     println!("slowest key while listing: {slowest:?}");
 
     // The answer arrives later through the channel and fills the tree.
-    let msg = tokio::time::timeout(Duration::from_secs(20), ch.rx.recv()).await.unwrap().unwrap();
+    let msg = tokio::time::timeout(Duration::from_secs(20), ch.rx.recv())
+        .await
+        .unwrap()
+        .unwrap();
     assert!(started.elapsed() >= Duration::from_millis(900));
     dispatch(&mut state, &mut exec, msg);
-    assert!(matches!(state.tree.node(root).children, Children::Loaded(_)));
+    assert!(matches!(
+        state.tree.node(root).children,
+        Children::Loaded(_)
+    ));
     assert!(state.tree.rows().len() > 1);
 }

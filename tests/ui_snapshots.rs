@@ -41,7 +41,10 @@ fn log(s: &mut State, level: Level, message: &str) {
 
 fn marked() -> State {
     let mut s = browsing();
-    send(&mut s, [key(' '), code(KeyCode::Down), code(KeyCode::Down), key(' ')]);
+    send(
+        &mut s,
+        [key(' '), code(KeyCode::Down), code(KeyCode::Down), key(' ')],
+    );
     s
 }
 
@@ -55,19 +58,53 @@ fn in_progress() -> State {
         &mut s,
         [
             ev(JobEvent::Started { total: 4 }),
-            ev(JobEvent::ItemStarted { id: "1".into(), title: "Hydrants".into() }),
-            ev(JobEvent::ItemStarted { id: "2".into(), title: "Water mains (2024 survey)".into() }),
-            ev(JobEvent::ItemStarted { id: "3".into(), title: "Pump stations".into() }),
-            ev(JobEvent::ItemProgress { id: "1".into(), bytes: 0, bytes_total: None, features: 1200, features_total: Some(4800) }),
-            ev(JobEvent::ItemProgress { id: "2".into(), bytes: 3_500_000, bytes_total: Some(10_000_000), features: 0, features_total: None }),
-            ev(JobEvent::ItemDone { id: "3".into(), reused: true }),
-            ev(JobEvent::ItemStarted { id: "4".into(), title: "Valve inspections".into() }),
-            ev(JobEvent::ItemFailed { id: "4".into(), reason: "HTTP 500 from the feature service; retried 3 times".into() }),
+            ev(JobEvent::ItemStarted {
+                id: "1".into(),
+                title: "Hydrants".into(),
+            }),
+            ev(JobEvent::ItemStarted {
+                id: "2".into(),
+                title: "Water mains (2024 survey)".into(),
+            }),
+            ev(JobEvent::ItemStarted {
+                id: "3".into(),
+                title: "Pump stations".into(),
+            }),
+            ev(JobEvent::ItemProgress {
+                id: "1".into(),
+                bytes: 0,
+                bytes_total: None,
+                features: 1200,
+                features_total: Some(4800),
+            }),
+            ev(JobEvent::ItemProgress {
+                id: "2".into(),
+                bytes: 3_500_000,
+                bytes_total: Some(10_000_000),
+                features: 0,
+                features_total: None,
+            }),
+            ev(JobEvent::ItemDone {
+                id: "3".into(),
+                reused: true,
+            }),
+            ev(JobEvent::ItemStarted {
+                id: "4".into(),
+                title: "Valve inspections".into(),
+            }),
+            ev(JobEvent::ItemFailed {
+                id: "4".into(),
+                reason: "HTTP 500 from the feature service; retried 3 times".into(),
+            }),
         ],
     );
     s.now = std::time::Duration::from_secs(100 + 73);
     log(&mut s, Level::Info, "backup #1 started into /backups/agol");
-    log(&mut s, Level::Warn, "backup #1: Valve inspections (4) failed: HTTP 500");
+    log(
+        &mut s,
+        Level::Warn,
+        "backup #1: Valve inspections (4) failed: HTTP 500",
+    );
     s
 }
 
@@ -113,11 +150,20 @@ fn whole_screen_80x24_and_120x40() {
 fn each_pane() {
     let s = in_progress();
     insta::assert_snapshot!("pane_tree", pane(&s, 80, 14, ui::panes::tree::render));
-    insta::assert_snapshot!("pane_selection", pane(&s, 60, 6, ui::panes::selection::render));
+    insta::assert_snapshot!(
+        "pane_selection",
+        pane(&s, 60, 6, ui::panes::selection::render)
+    );
     insta::assert_snapshot!("pane_jobs", pane(&s, 80, 10, ui::panes::jobs::render));
     insta::assert_snapshot!("pane_log", pane(&s, 80, 5, ui::panes::log::render));
-    insta::assert_snapshot!("pane_help_bar", pane(&s, 80, 1, ui::widgets::help_bar::render));
-    insta::assert_snapshot!("pane_jobs_failures", pane(&finished_with_failures(), 80, 10, ui::panes::jobs::render));
+    insta::assert_snapshot!(
+        "pane_help_bar",
+        pane(&s, 80, 1, ui::widgets::help_bar::render)
+    );
+    insta::assert_snapshot!(
+        "pane_jobs_failures",
+        pane(&finished_with_failures(), 80, 10, ui::panes::jobs::render)
+    );
 }
 
 #[test]

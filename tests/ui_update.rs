@@ -16,7 +16,12 @@ use ui_fixtures::*;
 #[test]
 fn tree_unfolds_lazily_and_keeps_the_cursor() {
     let s = browsing();
-    let labels: Vec<&str> = s.tree.rows().iter().map(|r| s.tree.node(r.node).label()).collect();
+    let labels: Vec<&str> = s
+        .tree
+        .rows()
+        .iter()
+        .map(|r| s.tree.node(r.node).label())
+        .collect();
     assert_eq!(
         labels,
         [
@@ -32,7 +37,10 @@ fn tree_unfolds_lazily_and_keeps_the_cursor() {
             "jdoe"
         ]
     );
-    assert_eq!(s.tree_cursor.index, 2, "cursor stays on the unfolded folder");
+    assert_eq!(
+        s.tree_cursor.index, 2,
+        "cursor stays on the unfolded folder"
+    );
 }
 
 #[test]
@@ -49,7 +57,10 @@ fn marks_items_folders_users_and_clear() {
     // Space on a user whose "Big" folder is not loaded: it loads and gets marked.
     s.tree_cursor.index = 1;
     let effects = update(&mut s, key(' '));
-    assert!(matches!(effects.as_slice(), [Effect::Load { .. }]), "{effects:?}");
+    assert!(
+        matches!(effects.as_slice(), [Effect::Load { .. }]),
+        "{effects:?}"
+    );
     answer(&mut s, effects, 40);
     assert_eq!(s.tree.marked_count(), 3 + 2 + 40);
     assert_eq!(s.tree.mark_counts(s.tree.rows()[1].node), (45, 45));
@@ -94,7 +105,9 @@ fn text_and_type_filters() {
     assert!(s.tree.filter().is_empty());
     // Type filter: choose "CSV".
     send(&mut s, [key('t')]);
-    let Some(Popup::FilterType { types, .. }) = &s.popup else { panic!("type popup") };
+    let Some(Popup::FilterType { types, .. }) = &s.popup else {
+        panic!("type popup")
+    };
     let csv = types.iter().position(|t| t == "CSV").unwrap();
     for _ in 0..csv {
         send(&mut s, [code(KeyCode::Down)]);
@@ -129,9 +142,14 @@ fn backup_confirms_then_folds_events_into_progress() {
     assert!(send(&mut s, [key('b')]).is_empty());
     assert!(s.notice.as_deref().unwrap().contains("nothing marked"));
     send(&mut s, [key(' '), key('b')]);
-    assert!(matches!(s.popup, Some(Popup::ConfirmBackup { items: 3, .. })));
+    assert!(matches!(
+        s.popup,
+        Some(Popup::ConfirmBackup { items: 3, .. })
+    ));
     let effects = send(&mut s, [code(KeyCode::Enter)]);
-    let [Effect::Backup { job, ids, dest }] = effects.as_slice() else { panic!("{effects:?}") };
+    let [Effect::Backup { job, ids, dest }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
     assert_eq!(ids.len(), 3);
     assert_eq!(dest.to_str(), Some("/backups/agol"));
     let job = *job;
@@ -141,8 +159,14 @@ fn backup_confirms_then_folds_events_into_progress() {
         [
             ev(JobEvent::Listing { found: 3 }),
             ev(JobEvent::Started { total: 3 }),
-            ev(JobEvent::ItemStarted { id: "a".into(), title: "Alpha".into() }),
-            ev(JobEvent::ItemStarted { id: "b".into(), title: "Beta".into() }),
+            ev(JobEvent::ItemStarted {
+                id: "a".into(),
+                title: "Alpha".into(),
+            }),
+            ev(JobEvent::ItemStarted {
+                id: "b".into(),
+                title: "Beta".into(),
+            }),
             ev(JobEvent::ItemProgress {
                 id: "a".into(),
                 bytes: 50,
@@ -150,7 +174,10 @@ fn backup_confirms_then_folds_events_into_progress() {
                 features: 0,
                 features_total: None,
             }),
-            ev(JobEvent::ItemDone { id: "b".into(), reused: true }),
+            ev(JobEvent::ItemDone {
+                id: "b".into(),
+                reused: true,
+            }),
         ],
     );
     let j = &s.jobs[0];
@@ -162,7 +189,10 @@ fn backup_confirms_then_folds_events_into_progress() {
     send(
         &mut s,
         [
-            ev(JobEvent::ItemFailed { id: "a".into(), reason: "HTTP 500".into() }),
+            ev(JobEvent::ItemFailed {
+                id: "a".into(),
+                reason: "HTTP 500".into(),
+            }),
             // A coalesced progress update arriving after the item ended is ignored.
             ev(JobEvent::ItemProgress {
                 id: "a".into(),
@@ -183,9 +213,15 @@ fn backup_confirms_then_folds_events_into_progress() {
     send(
         &mut s,
         [
-            ev(JobEvent::ItemDone { id: "c".into(), reused: false }),
+            ev(JobEvent::ItemDone {
+                id: "c".into(),
+                reused: false,
+            }),
             ev(JobEvent::Finished { ok: 2, failed: 1 }),
-            Msg::JobEnded { job, result: Ok("snapshot X".into()) },
+            Msg::JobEnded {
+                job,
+                result: Ok("snapshot X".into()),
+            },
         ],
     );
     let j = &s.jobs[0];
@@ -199,22 +235,61 @@ fn stale_listing_results_are_dropped() {
     let mut s = browsing();
     // Reload the folder twice: only the newest answer counts.
     let first = update(&mut s, key('R'));
-    let [Effect::Load { node, generation: g1, .. }] = first.as_slice() else { panic!("{first:?}") };
+    let [
+        Effect::Load {
+            node,
+            generation: g1,
+            ..
+        },
+    ] = first.as_slice()
+    else {
+        panic!("{first:?}")
+    };
     let (node, g1) = (*node, *g1);
     // The folder was reloaded; a second reload supersedes the first request.
     let second = update(&mut s, key('R'));
-    let [Effect::Load { generation: g2, .. }] = second.as_slice() else { panic!("{second:?}") };
+    let [Effect::Load { generation: g2, .. }] = second.as_slice() else {
+        panic!("{second:?}")
+    };
     assert_ne!(g1, *g2);
-    update(&mut s, Msg::Loaded { node, generation: g1, result: Ok(Loaded::Items(vec![item(77, "CSV", "gis_admin")])) });
-    assert!(matches!(s.tree.node(node).children, Children::Loading { .. }), "stale answer ignored");
-    update(&mut s, Msg::Loaded { node, generation: *g2, result: Ok(Loaded::Items(vec![item(78, "CSV", "gis_admin")])) });
-    let Children::Loaded(kids) = &s.tree.node(node).children else { panic!() };
+    update(
+        &mut s,
+        Msg::Loaded {
+            node,
+            generation: g1,
+            result: Ok(Loaded::Items(vec![item(77, "CSV", "gis_admin")])),
+        },
+    );
+    assert!(
+        matches!(s.tree.node(node).children, Children::Loading { .. }),
+        "stale answer ignored"
+    );
+    update(
+        &mut s,
+        Msg::Loaded {
+            node,
+            generation: *g2,
+            result: Ok(Loaded::Items(vec![item(78, "CSV", "gis_admin")])),
+        },
+    );
+    let Children::Loaded(kids) = &s.tree.node(node).children else {
+        panic!()
+    };
     assert_eq!(kids.len(), 1);
     assert_eq!(s.tree.node(kids[0]).label(), "CSV number 78");
     // A failed listing is shown and can be retried by unfolding again.
     let again = update(&mut s, key('R'));
-    let [Effect::Load { generation, .. }] = again.as_slice() else { panic!() };
-    update(&mut s, Msg::Loaded { node, generation: *generation, result: Err("HTTP 503".into()) });
+    let [Effect::Load { generation, .. }] = again.as_slice() else {
+        panic!()
+    };
+    update(
+        &mut s,
+        Msg::Loaded {
+            node,
+            generation: *generation,
+            result: Err("HTTP 503".into()),
+        },
+    );
     assert!(matches!(s.tree.node(node).children, Children::Failed(_)));
     assert!(s.notice.as_deref().unwrap().contains("HTTP 503"));
     let retry = update(&mut s, code(KeyCode::Right));
@@ -230,12 +305,21 @@ fn cancel_affects_only_the_focused_job() {
     assert_eq!(e1.len() + e2.len(), 2);
     assert_eq!(s.jobs.len(), 2);
     // Focus jobs, go to the first, cancel it.
-    send(&mut s, [code(KeyCode::Tab), code(KeyCode::Tab), code(KeyCode::Home)]);
+    send(
+        &mut s,
+        [code(KeyCode::Tab), code(KeyCode::Tab), code(KeyCode::Home)],
+    );
     let effects = send(&mut s, [key('c')]);
     assert_eq!(effects, vec![Effect::Cancel(JobId(1))]);
     assert_eq!(s.jobs[0].state, JobState::Cancelling);
     assert_eq!(s.jobs[1].state, JobState::Queued);
-    send(&mut s, [Msg::JobEnded { job: JobId(1), result: Err("cancelled; the finished items stay".into()) }]);
+    send(
+        &mut s,
+        [Msg::JobEnded {
+            job: JobId(1),
+            result: Err("cancelled; the finished items stay".into()),
+        }],
+    );
     assert_eq!(s.jobs[0].state, JobState::Cancelled);
     assert!(s.jobs[1].is_active());
     // Clearing removes finished jobs only.
@@ -262,34 +346,80 @@ fn quit_asks_while_jobs_run() {
 fn restore_says_it_is_not_available_yet() {
     let mut s = browsing();
     send(&mut s, [key('r')]);
-    let Some(Popup::Message { text, .. }) = &s.popup else { panic!() };
+    let Some(Popup::Message { text, .. }) = &s.popup else {
+        panic!()
+    };
     assert!(text.contains("not available yet"));
 }
 
 #[test]
 fn rebound_keys_drive_actions() {
     let mut s = browsing();
-    let table: std::collections::BTreeMap<String, toml::Value> = toml::from_str("backup = [\"B\"]\ntoggle_mark = [\"m\"]").unwrap();
+    let table: std::collections::BTreeMap<String, toml::Value> =
+        toml::from_str("backup = [\"B\"]\ntoggle_mark = [\"m\"]").unwrap();
     s.keymap = agol_tui::config::keymap::Keymap::from_table(&table).unwrap();
     send(&mut s, [key('m'), key('b')]);
     assert!(s.popup.is_none(), "b is unbound now");
     send(&mut s, [key('B')]);
-    assert!(matches!(s.popup, Some(Popup::ConfirmBackup { items: 3, .. })));
+    assert!(matches!(
+        s.popup,
+        Some(Popup::ConfirmBackup { items: 3, .. })
+    ));
 }
 
 #[test]
 fn sign_in_form_submits_and_shows_errors() {
     let mut s = signed_out();
-    let e = send(&mut s, [key('p'), key('w'), Msg::Key(Key::plain(KeyCode::Enter))]);
-    let [Effect::SignIn(agol_tui::app::signin::Submit::Password { portal, username, password })] = e.as_slice() else { panic!("{e:?}") };
-    assert_eq!((portal.as_str(), username.as_str(), password.as_str()), ("https://acme.maps.arcgis.com", "jdoe_acme", "pw"));
-    send(&mut s, [Msg::SignInFailed("wrong username or password".into())]);
-    let Screen::SignIn(form) = &s.screen else { panic!() };
+    let e = send(
+        &mut s,
+        [key('p'), key('w'), Msg::Key(Key::plain(KeyCode::Enter))],
+    );
+    let [
+        Effect::SignIn(agol_tui::app::signin::Submit::Password {
+            portal,
+            username,
+            password,
+        }),
+    ] = e.as_slice()
+    else {
+        panic!("{e:?}")
+    };
+    assert_eq!(
+        (portal.as_str(), username.as_str(), password.as_str()),
+        ("https://acme.maps.arcgis.com", "jdoe_acme", "pw")
+    );
+    send(
+        &mut s,
+        [Msg::SignInFailed("wrong username or password".into())],
+    );
+    let Screen::SignIn(form) = &s.screen else {
+        panic!()
+    };
     assert_eq!(form.error.as_deref(), Some("wrong username or password"));
     assert!(!form.busy);
     // Ctrl-O switches to OAuth: portal + client id, then the URL and the code field.
-    send(&mut s, [Msg::Key(Key::ctrl('o')), code(KeyCode::Tab), key('A'), key('B'), code(KeyCode::Enter)]);
-    send(&mut s, [Msg::OAuthUrl("https://acme.maps.arcgis.com/sharing/rest/oauth2/authorize?x".into())]);
-    let e = send(&mut s, [Msg::Paste("  CODE123 \n".into()), code(KeyCode::Enter)]);
-    assert!(matches!(e.as_slice(), [Effect::SignIn(agol_tui::app::signin::Submit::OAuthCode { code })] if code == "CODE123"), "{e:?}");
+    send(
+        &mut s,
+        [
+            Msg::Key(Key::ctrl('o')),
+            code(KeyCode::Tab),
+            key('A'),
+            key('B'),
+            code(KeyCode::Enter),
+        ],
+    );
+    send(
+        &mut s,
+        [Msg::OAuthUrl(
+            "https://acme.maps.arcgis.com/sharing/rest/oauth2/authorize?x".into(),
+        )],
+    );
+    let e = send(
+        &mut s,
+        [Msg::Paste("  CODE123 \n".into()), code(KeyCode::Enter)],
+    );
+    assert!(
+        matches!(e.as_slice(), [Effect::SignIn(agol_tui::app::signin::Submit::OAuthCode { code })] if code == "CODE123"),
+        "{e:?}"
+    );
 }

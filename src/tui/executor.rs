@@ -283,7 +283,8 @@ impl Executor {
                 Ok(SignInStep::Url(url)) => {
                     let _ = tx.send(Msg::OAuthUrl(url));
                 }
-                Ok(SignInStep::Done(conn, session)) => {
+                Ok(SignInStep::Done(done)) => {
+                    let (conn, session) = *done;
                     if let Ok(mut c) = conn_slot.lock() {
                         *c = Some(conn);
                     }
@@ -307,7 +308,7 @@ fn log_end(job: JobId, what: &str, result: &Result<String, String>) {
 
 enum SignInStep {
     Url(String),
-    Done(Connection, Session),
+    Done(Box<(Connection, Session)>),
 }
 
 type OAuthPending = Mutex<Option<(Pkce, PortalUrl, String)>>;
@@ -398,7 +399,10 @@ async fn sign_in(
         .map_err(|e| e.to_string())?;
     }
     let session = session_of(&client, &me, org.name.as_deref());
-    Ok(SignInStep::Done(Connection { client, me }, session))
+    Ok(SignInStep::Done(Box::new((
+        Connection { client, me },
+        session,
+    ))))
 }
 
 /// The session shown in the title bar.

@@ -46,7 +46,11 @@ pub fn settings() -> Settings {
 
 /// The sign-in screen.
 pub fn signed_out() -> State {
-    State::signed_out(Keymap::default(), settings(), SignInForm::new("https://acme.maps.arcgis.com", "jdoe_acme"))
+    State::signed_out(
+        Keymap::default(),
+        settings(),
+        SignInForm::new("https://acme.maps.arcgis.com", "jdoe_acme"),
+    )
 }
 
 /// Answers every Load effect from a fake listing; returns the other effects.
@@ -56,19 +60,33 @@ pub fn answer(state: &mut State, effects: Vec<Effect>, big_folder: usize) -> Vec
     while !queue.is_empty() {
         let e = queue.remove(0);
         match e {
-            Effect::Load { node, generation, request } => {
+            Effect::Load {
+                node,
+                generation,
+                request,
+            } => {
                 let result = match request {
                     LoadRequest::OrgUsers => Loaded::Users(vec!["gis_admin".into(), "jdoe".into()]),
-                    LoadRequest::UserRoot { username } if username == "gis_admin" => Loaded::UserRoot {
-                        folders: vec![("f1".into(), "Water network".into()), ("f2".into(), "Big".into())],
-                        items: vec![item(1, "Web Map", "gis_admin"), item(2, "CSV", "gis_admin")],
-                    },
+                    LoadRequest::UserRoot { username } if username == "gis_admin" => {
+                        Loaded::UserRoot {
+                            folders: vec![
+                                ("f1".into(), "Water network".into()),
+                                ("f2".into(), "Big".into()),
+                            ],
+                            items: vec![
+                                item(1, "Web Map", "gis_admin"),
+                                item(2, "CSV", "gis_admin"),
+                            ],
+                        }
+                    }
                     LoadRequest::UserRoot { .. } => Loaded::UserRoot {
                         folders: vec![],
                         items: vec![item(9, "PDF", "jdoe")],
                     },
                     LoadRequest::Folder { folder_id, .. } if folder_id == "f2" => Loaded::Items(
-                        (100..100 + big_folder).map(|n| item(n, "Feature Service", "gis_admin")).collect(),
+                        (100..100 + big_folder)
+                            .map(|n| item(n, "Feature Service", "gis_admin"))
+                            .collect(),
                     ),
                     LoadRequest::Folder { .. } => Loaded::Items(vec![
                         item(3, "Feature Service", "gis_admin"),
@@ -76,7 +94,14 @@ pub fn answer(state: &mut State, effects: Vec<Effect>, big_folder: usize) -> Vec
                         item(5, "Dashboard", "gis_admin"),
                     ]),
                 };
-                queue.extend(update(state, Msg::Loaded { node, generation, result: Ok(result) }));
+                queue.extend(update(
+                    state,
+                    Msg::Loaded {
+                        node,
+                        generation,
+                        result: Ok(result),
+                    },
+                ));
             }
             other_effect => other.push(other_effect),
         }
@@ -108,7 +133,15 @@ pub fn browsing() -> State {
     );
     answer(&mut s, e, 40);
     // down to gis_admin, unfold, down to "Water network", unfold
-    send(&mut s, [code(KeyCode::Down), code(KeyCode::Right), code(KeyCode::Down), code(KeyCode::Right)]);
+    send(
+        &mut s,
+        [
+            code(KeyCode::Down),
+            code(KeyCode::Right),
+            code(KeyCode::Down),
+            code(KeyCode::Right),
+        ],
+    );
     s.now = Duration::from_secs(100);
     s
 }
