@@ -5,8 +5,11 @@
 //! [`fake`] is an in-memory portal served over real HTTP for tests and the demo, [`config`]
 //! holds profiles and paths, and [`cli`] implements the headless subcommands.
 
+pub mod app;
 pub mod cli;
 pub mod client;
 pub mod config;
 pub mod engine;
 pub mod fake;
+pub mod tui;
+pub mod ui;

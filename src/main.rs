@@ -1,4 +1,4 @@
-//! The `agol-tui` binary: parse arguments, set up logging, run a subcommand.
+//! The `agol-tui` binary: parse arguments, set up logging, run a subcommand or the TUI.
 
 use clap::Parser;
 
@@ -8,7 +8,12 @@ use agol_tui::cli::{self, Cli};
 async fn main() {
     let _ = color_eyre::install();
     let cli = Cli::parse();
-    cli::logging::init(cli.verbose);
+    if matches!(cli.command, None | Some(cli::Command::Demo(_))) {
+        // The TUI owns the screen: logs go to the log pane and the log file only.
+        cli::logging::init_tui();
+    } else {
+        cli::logging::init(cli.verbose);
+    }
     let code = match cli::run(cli).await {
         Ok(code) => code,
         Err(e) => {

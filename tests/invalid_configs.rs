@@ -36,6 +36,14 @@ const CASES: &[(&str, &[&str])] = &[
     ),
     ("broken_toml.toml", &["line 1", "valid TOML"]),
     ("empty_username.toml", &["profiles.work.username", "empty"]),
+    (
+        "keymap_unknown_action.toml",
+        &["keymap.bakup", "not an action", "backup"],
+    ),
+    (
+        "keymap_key_conflict.toml",
+        &["keymap.backup", "`j`", "also bound to `down`"],
+    ),
 ];
 
 #[test]

@@ -1,37 +1,47 @@
-//! `agol-tui demo`: the whole product on the built-in sample portal, no account needed.
-//! Until the terminal UI lands it runs the main job headless: a scan of the sample org.
+//! `agol-tui demo`: the whole product on the built-in sample portal, no account needed. Starts
+//! the sample org in-process and opens the TUI signed in as its admin.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::Args;
 use secrecy::SecretString;
 
-use super::report::CliSink;
-use super::{CliError, EXIT_OK, EXIT_PARTIAL};
+use super::{CliError, EXIT_OK};
+use crate::app::msg::Msg;
+use crate::app::signin::SignInForm;
+use crate::app::state::{Settings, State};
 use crate::client::{Client, Credentials, PortalUrl};
-use crate::engine::inventory;
-use crate::engine::scan::{ScanOptions, scan};
-use crate::engine::selection::Selection;
+use crate::config::keymap::Keymap;
 use crate::fake::{FakeConfig, FakePortal, sample};
+use crate::tui::executor::{Connection, SignInTarget, session_of};
+use crate::tui::launch::launch;
 
 /// `demo` arguments.
 #[derive(Debug, Args)]
 pub struct DemoArgs {
-    /// Where to write the sample org's inventory.
-    #[arg(long, default_value = "demo-inventory.csv", value_name = "FILE.csv")]
-    pub out: PathBuf,
+    /// Where backups made in the demo go.
+    #[arg(long, default_value = "agol-demo-backups", value_name = "DIR")]
+    pub dest: PathBuf,
+    /// Where scans made in the demo are written.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    pub scan_dir: PathBuf,
+    /// Delay the sample portal adds to every request, in milliseconds (to watch progress).
+    #[arg(long, default_value_t = 0, value_name = "MS")]
+    pub latency_ms: u64,
+    /// Extra generated items in the sample org (spread over generated users).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub generated_items: usize,
 }
 
-/// Starts the sample portal in-process, signs in as its admin and scans the whole org.
-pub async fn run(args: &DemoArgs) -> Result<i32, CliError> {
-    let portal = FakePortal::start(FakeConfig::default())
-        .await
-        .map_err(|e| CliError::failure(format!("cannot start the sample portal: {e}")))?;
-    eprintln!(
-        "Sample portal \"{}\" running at {}",
-        sample::ORG_NAME,
-        portal.url()
-    );
+/// Starts the sample portal in-process, signs in as its admin and opens the TUI.
+pub async fn run(args: &DemoArgs, keymap: Keymap) -> Result<i32, CliError> {
+    let portal = FakePortal::start(FakeConfig {
+        generated_items: args.generated_items,
+        ..FakeConfig::default()
+    })
+    .await
+    .map_err(|e| CliError::failure(format!("cannot start the sample portal: {e}")))?;
     let client = Client::builder(PortalUrl::parse(&portal.url(), false)?)
         .credentials(Credentials::Password {
             username: sample::ADMIN_USERNAME.into(),
@@ -39,59 +49,30 @@ pub async fn run(args: &DemoArgs) -> Result<i32, CliError> {
         })
         .build()?;
     let me = client.community_self().await?;
-    eprintln!(
-        "Signed in as {} ({})",
-        me.username,
-        me.role.as_deref().unwrap_or("?")
-    );
-    let sink = CliSink::new("scan");
-    let selection = Selection {
-        all: true,
-        ..Selection::default()
+    let org = client.portal_self().await?;
+    portal.set_latency(Duration::from_millis(args.latency_ms));
+    let session = session_of(&client, &me, org.name.as_deref());
+    let settings = Settings {
+        destination: args.dest.clone(),
+        scan_dir: args.scan_dir.clone(),
+        ..Settings::default()
     };
-    let report = scan(
-        &client,
-        &me,
-        &selection,
-        &ScanOptions {
-            workers: 4,
-            index: Default::default(),
-        },
-        &sink,
-    )
-    .await?;
-    sink.finish();
-    inventory::write(&args.out, &report.rows)
-        .map_err(|e| CliError::failure(format!("cannot write {}: {e}", args.out.display())))?;
-    println!("{:<40} {:<26} {:<18} FOLDER", "TITLE", "TYPE", "OWNER");
-    for row in &report.rows {
-        println!(
-            "{:<40} {:<26} {:<18} {}",
-            truncate(&row.title.replace('\n', " "), 39),
-            truncate(&row.item_type, 25),
-            truncate(&row.owner, 17),
-            row.folder
-        );
-    }
-    println!(
-        "\n{} items of the sample org scanned ({} failed); inventory written to {}",
-        report.rows.len(),
-        report.failed.len(),
-        args.out.display()
+    let state = State::signed_out(keymap, settings, SignInForm::default());
+    tracing::info!(
+        "sample portal \"{}\" at {}; signed in as {} (password {})",
+        sample::ORG_NAME,
+        portal.url(),
+        sample::ADMIN_USERNAME,
+        "see `agol-tui demo-server`"
     );
-    Ok(if report.failed.is_empty() {
-        EXIT_OK
-    } else {
-        EXIT_PARTIAL
-    })
-}
-
-fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
-        t.push('…');
-        t
-    }
+    launch(
+        state,
+        Some(Connection { client, me }),
+        Some(Msg::SignedIn(session)),
+        SignInTarget::default(),
+    )
+    .await
+    .map_err(|e| CliError::failure(format!("terminal error: {e}")))?;
+    drop(portal);
+    Ok(EXIT_OK)
 }

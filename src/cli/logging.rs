@@ -12,6 +12,16 @@ use crate::config::paths;
 
 /// Installs the subscriber. `verbose` raises the stderr level; `AGOL_LOG` overrides it.
 pub fn init(verbose: u8) {
+    install(verbose, false);
+}
+
+/// For the TUI: nothing on stderr (it would print over the screen); events go to the log pane
+/// and the log file.
+pub fn init_tui() {
+    install(0, true);
+}
+
+fn install(verbose: u8, tui: bool) {
     let stderr_level = match verbose {
         0 => "warn",
         1 => "info",
@@ -22,10 +32,17 @@ pub fn init(verbose: u8) {
             "{stderr_level},hyper=warn,reqwest=warn,rustls=warn"
         ))
     });
-    let stderr_layer = tracing_subscriber::fmt::layer()
-        .with_writer(std::io::stderr)
-        .with_target(false)
-        .with_filter(stderr_filter);
+    let stderr_layer = (!tui).then(|| {
+        tracing_subscriber::fmt::layer()
+            .with_writer(std::io::stderr)
+            .with_target(false)
+            .with_filter(stderr_filter)
+    });
+    let pane_layer = tui.then(|| {
+        crate::tui::log_layer::PaneLayer.with_filter(EnvFilter::new(
+            "debug,agol_tui::fake=warn,hyper=warn,hyper_util=warn,reqwest=warn,rustls=warn,h2=warn,tower=warn,axum=warn",
+        ))
+    });
     let path = paths::log_file();
     let file = path
         .parent()
@@ -44,6 +61,7 @@ pub fn init(verbose: u8) {
             .with_filter(EnvFilter::new("info,hyper=warn,reqwest=warn,rustls=warn"))
     });
     let _ = tracing_subscriber::registry()
+        .with(pane_layer)
         .with(stderr_layer)
         .with(file_layer)
         .try_init();

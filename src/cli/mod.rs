@@ -10,6 +10,7 @@ pub mod login;
 pub mod ping;
 pub mod report;
 pub mod scan;
+pub mod tui_start;
 
 use std::path::PathBuf;
 
@@ -39,7 +40,8 @@ pub struct Cli {
     /// More log output on stderr (-v info, -vv debug).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
-    /// The command; none opens the TUI.
+    /// The command; none opens the terminal UI for the default profile (or --profile), or
+    /// its sign-in screen.
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -89,6 +91,19 @@ pub struct ConnectArgs {
     /// Extra CA certificate (PEM) for portals with a private CA.
     #[arg(long, env = "AGOL_CA_FILE", value_name = "FILE")]
     pub ca_file: Option<PathBuf>,
+}
+
+impl ConnectArgs {
+    /// The values the environment gives (what clap would fill in without flags).
+    pub fn from_env() -> ConnectArgs {
+        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        ConnectArgs {
+            portal: var("AGOL_PORTAL"),
+            username: var("AGOL_USERNAME"),
+            ca_file: var("AGOL_CA_FILE").map(PathBuf::from),
+            ..ConnectArgs::default()
+        }
+    }
 }
 
 /// Which items a command works on (design.md §5).
@@ -198,10 +213,18 @@ pub async fn run(cli: Cli) -> Result<i32, CliError> {
         Some(Command::Snapshots(args)) => archive_cmds::snapshots(args),
         Some(Command::Verify(args)) => archive_cmds::verify(args),
         Some(Command::Prune(args)) => archive_cmds::prune_cmd(args),
-        Some(Command::Demo(args)) => demo::run(args).await,
+        Some(Command::Demo(args)) => {
+            let keymap = match &cli.config {
+                Some(p) => crate::config::Config::load(p, true)?.keymap(),
+                None => crate::config::Config::load(
+                    &crate::config::paths::default_config_file(),
+                    false,
+                )?
+                .keymap(),
+            };
+            demo::run(args, keymap).await
+        }
         Some(Command::DemoServer(args)) => demo_server::run(args).await,
-        None => Err(CliError::usage(
-            "the terminal UI is not built yet; use a subcommand such as `agol-tui scan --all --out inventory.csv` (see --help)",
-        )),
+        None => tui_start::run(&cli).await,
     }
 }

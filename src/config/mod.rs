@@ -1,6 +1,7 @@
 //! Configuration: a TOML file with named profiles, overridden by environment and flags
 //! (defaults < file < env < flags). Secrets never live here.
 
+pub mod keymap;
 pub mod paths;
 pub mod save;
 pub mod token_store;
@@ -127,6 +128,7 @@ impl Config {
             )));
         }
         check_workers("defaults.workers", config.defaults.workers).map_err(err)?;
+        keymap::Keymap::from_table(&config.keymap).map_err(err)?;
         for (name, p) in &config.profiles {
             let key = |k: &str| format!("profiles.{name}.{k}");
             if let Some(portal) = &p.portal {
@@ -156,6 +158,11 @@ impl Config {
             }
         }
         Ok(config)
+    }
+
+    /// The key bindings: the defaults overridden by `[keymap]` (validated by [`Config::parse`]).
+    pub fn keymap(&self) -> keymap::Keymap {
+        keymap::Keymap::from_table(&self.keymap).unwrap_or_default()
     }
 
     /// The profile to use: the given name, else `default_profile`, else the only profile.

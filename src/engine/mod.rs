@@ -8,3 +8,4 @@ pub mod progress;
 pub mod scan;
 pub mod selection;
 pub mod storage;
+pub mod tree;

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# PNG screenshots of the real TUI from live tmux runs against the demo portal:
+# browsing with marks, a backup in progress, the restore screen, the help popup.
+# Needs tmux, python3 and rsvg-convert (apt-get install librsvg2-bin) or ImageMagick.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+COLS=120 ROWS=36
+cargo build -q --bin agol-tui
+BIN="$PWD/target/debug/agol-tui"
+WORK="$(mktemp -d)"
+SESSION="agol-shots-$$"
+cleanup() { tmux kill-session -t "$SESSION" 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+keys() { tmux send-keys -t "$SESSION" "$@"; sleep "${PAUSE:-0.4}"; }
+wait_for() {
+  local i; for ((i = 0; i < 200; i++)); do
+    tmux capture-pane -p -t "$SESSION" | grep -qF -- "$1" && return 0; sleep 0.1; done
+  echo "screenshots: \"$1\" did not appear" >&2; exit 1
+}
+shot() {
+  tmux capture-pane -e -p -t "$SESSION" > "$WORK/$1.ansi"
+  python3 scripts/ansi2svg.py "$COLS" "$ROWS" < "$WORK/$1.ansi" > "$WORK/$1.svg"
+  if command -v rsvg-convert >/dev/null; then
+    rsvg-convert "$WORK/$1.svg" -o "screenshots/$1.png"
+  else
+    convert "$WORK/$1.svg" "screenshots/$1.png"
+  fi
+  echo "screenshots/$1.png"
+}
+
+AGOL_CONFIG="$WORK/config.toml" AGOL_DATA_DIR="$WORK/data" TERM=xterm-256color \
+  tmux new-session -d -s "$SESSION" -x "$COLS" -y "$ROWS" \
+  "cd '$WORK' && '$BIN' demo --latency-ms 150 --dest '$WORK/backups'; sleep 30"
+wait_for "viewer_riverside"
+keys Down Down Right
+wait_for "Admin Tools"
+keys Right
+wait_for "items"
+keys Down Space
+keys Space
+keys Down Down Down Space
+keys Space
+keys Tab
+keys Tab
+keys Tab
+keys Tab
+shot browsing-with-marks
+keys b
+wait_for "Destination"
+shot confirm-backup
+keys Enter
+sleep 0.8
+shot backup-in-progress
+keys r
+wait_for "Restore"
+shot restore
+keys Escape
+keys '?'
+wait_for "Help"
+shot help
+keys Escape
+sleep 1

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# End-to-end test of the real TUI, driven like a person through tmux at 80x24:
+# start `agol-tui demo`, walk the tree with arrow keys, mark items with space, press b,
+# confirm, wait until the jobs pane reports the backup finished, check the snapshot exists
+# and `agol-tui verify` passes, then quit with q and check the terminal came back.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v tmux >/dev/null; then
+  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -q && $sudo_cmd apt-get install -y -q tmux
+fi
+
+cargo build -q --bin agol-tui
+BIN="$PWD/target/debug/agol-tui"
+WORK="$(mktemp -d)"
+SESSION="agol-e2e-$$"
+cleanup() { tmux kill-session -t "$SESSION" 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+screen() { tmux capture-pane -p -t "$SESSION"; }
+fail() {
+  echo "tui-e2e: FAILED: $*" >&2
+  echo "---- screen ----" >&2; screen >&2 || true
+  exit 1
+}
+# wait_for TEXT [SECONDS]: until the screen shows TEXT.
+wait_for() {
+  local text="$1" secs="${2:-20}" i
+  for ((i = 0; i < secs * 10; i++)); do
+    if screen | grep -qF -- "$text"; then return 0; fi
+    sleep 0.1
+  done
+  fail "\"$text\" did not appear within ${secs}s"
+}
+keys() { tmux send-keys -t "$SESSION" "$@"; sleep 0.3; }
+
+# The environment must not leak into the demo (it signs in to its own portal).
+env -u AGOL_PORTAL -u AGOL_USERNAME -u AGOL_PASSWORD -u AGOL_TOKEN \
+  AGOL_CONFIG="$WORK/config.toml" AGOL_DATA_DIR="$WORK/data" TERM=xterm-256color \
+  tmux new-session -d -s "$SESSION" -x 80 -y 24 \
+  "cd '$WORK' && '$BIN' demo --dest '$WORK/backups'; echo \"EXIT=\$?\"; sleep 60"
+
+wait_for "Riverside Water (demo)"
+wait_for "gis_admin"
+# Down to gis_admin (org, asmith_…, gis_admin), unfold it, wait for its listing.
+keys Down Down Right
+wait_for "Admin Tools"
+# Past the folder to the first two root items; space marks one and moves down.
+keys Down Down
+keys Space
+keys Space
+wait_for "Content · 2 marked"
+wait_for "2/"
+keys b
+wait_for "Back up" 5
+wait_for "Destination" 5
+keys Enter
+wait_for "#1 backup" 10
+wait_for "#1 backup done" 60
+
+# The snapshot exists and verifies.
+"$BIN" snapshots --dest "$WORK/backups" | tee "$WORK/snapshots.txt"
+[ "$(grep -cE '^[0-9]{8}T' "$WORK/snapshots.txt")" -ge 1 ] || fail "no snapshot listed"
+"$BIN" verify --dest "$WORK/backups" || fail "verify did not pass"
+
+# q quits (no job is running), the terminal is restored and the exit code is 0.
+keys q
+wait_for "EXIT=0" 10
+screen | grep -q "Riverside Water" && fail "the TUI screen is still shown after quitting"
+echo "tui-e2e: ok"

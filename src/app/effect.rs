@@ -1,0 +1,52 @@
+//! What [`crate::app::update::update`] asks the runtime to do.
+
+use std::path::PathBuf;
+
+use super::jobs::JobId;
+use super::signin::Submit;
+use crate::engine::tree::{LoadRequest, NodeId};
+
+/// Work for the runtime; the app never does I/O itself.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// List a container's children in the background.
+    Load {
+        /// The container.
+        node: NodeId,
+        /// Generation to answer with.
+        generation: u64,
+        /// What to list.
+        request: LoadRequest,
+    },
+    /// Back up these items.
+    Backup {
+        /// The job.
+        job: JobId,
+        /// Item ids.
+        ids: Vec<String>,
+        /// Destination directory.
+        dest: PathBuf,
+    },
+    /// Scan these items (empty: the whole org) to a CSV.
+    Scan {
+        /// The job.
+        job: JobId,
+        /// Item ids (empty: everything).
+        ids: Vec<String>,
+        /// Output file.
+        out: PathBuf,
+    },
+    /// Verify the latest snapshot of a destination.
+    Verify {
+        /// The job.
+        job: JobId,
+        /// Destination directory.
+        dest: PathBuf,
+    },
+    /// Cancel a job.
+    Cancel(JobId),
+    /// Sign in (or start/finish OAuth).
+    SignIn(Submit),
+    /// Leave.
+    Quit,
+}

@@ -1,0 +1,52 @@
+//! Everything [`crate::app::update::update`] accepts.
+
+use std::time::Duration;
+
+use super::jobs::JobId;
+use super::log::LogLine;
+use super::state::Session;
+use crate::config::keymap::Key;
+use crate::engine::progress::JobEvent;
+use crate::engine::tree::{Loaded, NodeId};
+
+/// A message to the app.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    /// A key press.
+    Key(Key),
+    /// Pasted text (bracketed paste).
+    Paste(String),
+    /// The session clock advanced (drives elapsed times).
+    Tick(Duration),
+    /// A tree listing came back.
+    Loaded {
+        /// The container.
+        node: NodeId,
+        /// The generation it was asked with.
+        generation: u64,
+        /// What came back.
+        result: Result<Loaded, String>,
+    },
+    /// A job reported progress.
+    Job {
+        /// The job.
+        job: JobId,
+        /// The event.
+        event: JobEvent,
+    },
+    /// A job ended: its summary or its error.
+    JobEnded {
+        /// The job.
+        job: JobId,
+        /// Summary or error.
+        result: Result<String, String>,
+    },
+    /// A log line.
+    Log(LogLine),
+    /// Sign-in worked.
+    SignedIn(Session),
+    /// Sign-in failed; shown inline.
+    SignInFailed(String),
+    /// The OAuth authorize URL to show.
+    OAuthUrl(String),
+}

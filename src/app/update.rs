@@ -1,0 +1,488 @@
+//! The one reducer: `update(&mut State, Msg) -> Vec<Effect>`. Pure: no I/O, no clock, no
+//! spawning; the runtime performs the effects.
+
+use super::action::Action;
+use super::effect::Effect;
+use super::jobs::{Job, JobKind};
+use super::msg::Msg;
+use super::state::{Pane, Popup, Screen, State};
+use crate::config::keymap::{Key, KeyCode};
+use crate::engine::tree::{Filter, NodeId, Tree};
+use tui_input::InputRequest;
+
+/// Applies one message; returns the work to start.
+pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key(key) => on_key(state, key),
+        Msg::Paste(text) => {
+            match (&mut state.screen, &mut state.popup) {
+                (Screen::SignIn(form), _) => form.paste(&text),
+                (_, Some(Popup::FilterText(input))) => {
+                    for c in text.chars().filter(|c| !c.is_control()) {
+                        input.handle(InputRequest::InsertChar(c));
+                    }
+                    let f = input.value().to_string();
+                    set_text_filter(state, f);
+                }
+                _ => {}
+            }
+            Vec::new()
+        }
+        Msg::Tick(now) => {
+            state.now = now;
+            Vec::new()
+        }
+        Msg::Loaded {
+            node,
+            generation,
+            result,
+        } => {
+            let anchor = state.cursor_node();
+            let failed = result.as_ref().err().cloned();
+            match state.tree.apply_load(node, generation, result) {
+                None => Vec::new(), // stale: the node asked again since
+                Some(more) => {
+                    if let Some(e) = failed {
+                        state.notice = Some(format!(
+                            "listing {} failed: {e}",
+                            state.tree.node(node).label()
+                        ));
+                    }
+                    keep_cursor(state, anchor);
+                    more.into_iter()
+                        .filter_map(|n| load(&mut state.tree, n))
+                        .collect()
+                }
+            }
+        }
+        Msg::Job { job, event } => {
+            if let Some(j) = state.job_mut(job) {
+                j.apply(event);
+            }
+            Vec::new()
+        }
+        Msg::JobEnded { job, result } => {
+            let now = state.now;
+            if let Some(j) = state.job_mut(job) {
+                j.end(result, now);
+            }
+            Vec::new()
+        }
+        Msg::Log(line) => {
+            state.log.push(line);
+            Vec::new()
+        }
+        Msg::SignedIn(session) => {
+            state.tree = Tree::new(&session.org_name);
+            state.session = Some(session);
+            state.screen = Screen::Main;
+            state.tree_cursor = Default::default();
+            let root = state.tree.root();
+            state.tree.expand(root);
+            load(&mut state.tree, root).into_iter().collect()
+        }
+        Msg::SignInFailed(e) => {
+            if let Screen::SignIn(form) = &mut state.screen {
+                form.busy = false;
+                form.error = Some(e);
+            }
+            Vec::new()
+        }
+        Msg::OAuthUrl(url) => {
+            if let Screen::SignIn(form) = &mut state.screen {
+                form.busy = false;
+                form.error = None;
+                form.authorize_url = Some(url);
+                form.focus = 2;
+            }
+            Vec::new()
+        }
+    }
+}
+
+fn load(tree: &mut Tree, node: NodeId) -> Option<Effect> {
+    tree.begin_load(node)
+        .map(|(generation, request)| Effect::Load {
+            node,
+            generation,
+            request,
+        })
+}
+
+/// After the rows changed, keep the cursor on the same node when it is still visible.
+fn keep_cursor(state: &mut State, anchor: Option<NodeId>) {
+    if let Some(a) = anchor
+        && let Some(i) = state.tree.row_of(a)
+    {
+        state.tree_cursor.index = i;
+    }
+    state.tree_cursor.clamp(state.tree.rows().len());
+}
+
+fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
+    if let Screen::SignIn(form) = &mut state.screen {
+        if key.code == KeyCode::Esc || key == Key::ctrl('c') {
+            state.quit = true;
+            return vec![Effect::Quit];
+        }
+        return form.key(key).map(Effect::SignIn).into_iter().collect();
+    }
+    if state.popup.is_some() {
+        return on_popup_key(state, key);
+    }
+    state.notice = None;
+    match state.keymap.action(key) {
+        Some(action) => on_action(state, action),
+        None => Vec::new(),
+    }
+}
+
+fn on_popup_key(state: &mut State, key: Key) -> Vec<Effect> {
+    let Some(popup) = state.popup.take() else {
+        return Vec::new();
+    };
+    let is_yes = matches!(key.code, KeyCode::Enter | KeyCode::Char('y'));
+    let is_no = matches!(key.code, KeyCode::Esc | KeyCode::Char('n'));
+    match popup {
+        Popup::Help | Popup::Message { .. } => Vec::new(),
+        Popup::ConfirmBackup { .. } => {
+            if is_yes {
+                start_backup(state)
+            } else if !is_no {
+                state.popup = Some(popup);
+                Vec::new()
+            } else {
+                Vec::new()
+            }
+        }
+        Popup::ConfirmQuit { .. } => {
+            if is_yes || key == Key::char('q') {
+                state.quit = true;
+                let mut effects: Vec<Effect> = state
+                    .jobs
+                    .iter()
+                    .filter(|j| j.is_active())
+                    .map(|j| Effect::Cancel(j.id))
+                    .collect();
+                effects.push(Effect::Quit);
+                effects
+            } else if !is_no {
+                state.popup = Some(popup);
+                Vec::new()
+            } else {
+                Vec::new()
+            }
+        }
+        Popup::FilterText(mut input) => {
+            match key.code {
+                KeyCode::Enter => {}
+                KeyCode::Esc => set_text_filter(state, String::new()),
+                _ => {
+                    let req = match key.code {
+                        KeyCode::Char('u') if key.ctrl => Some(InputRequest::DeleteLine),
+                        KeyCode::Char(c) if !key.ctrl && !key.alt => {
+                            Some(InputRequest::InsertChar(c))
+                        }
+                        KeyCode::Backspace => Some(InputRequest::DeletePrevChar),
+                        KeyCode::Left => Some(InputRequest::GoToPrevChar),
+                        KeyCode::Right => Some(InputRequest::GoToNextChar),
+                        _ => None,
+                    };
+                    if let Some(r) = req {
+                        input.handle(r);
+                        set_text_filter(state, input.value().to_string());
+                    }
+                    state.popup = Some(Popup::FilterText(input));
+                }
+            }
+            Vec::new()
+        }
+        Popup::FilterType {
+            types,
+            mut chosen,
+            mut cursor,
+        } => {
+            match key.code {
+                KeyCode::Enter => {
+                    let mut f = state.tree.filter().clone();
+                    f.types = chosen;
+                    set_filter(state, f);
+                    return Vec::new();
+                }
+                KeyCode::Esc => return Vec::new(),
+                KeyCode::Char(' ') => {
+                    if let Some(t) = types.get(cursor)
+                        && !chosen.remove(t)
+                    {
+                        chosen.insert(t.clone());
+                    }
+                }
+                KeyCode::Char('u') => chosen.clear(),
+                _ => match state.keymap.action(key) {
+                    Some(Action::Up) => cursor = cursor.saturating_sub(1),
+                    Some(Action::Down) => cursor = (cursor + 1).min(types.len().saturating_sub(1)),
+                    _ => {}
+                },
+            }
+            state.popup = Some(Popup::FilterType {
+                types,
+                chosen,
+                cursor,
+            });
+            Vec::new()
+        }
+    }
+}
+
+fn set_text_filter(state: &mut State, text: String) {
+    let mut f = state.tree.filter().clone();
+    f.text = text;
+    set_filter(state, f);
+}
+
+fn set_filter(state: &mut State, filter: Filter) {
+    let anchor = state.cursor_node();
+    state.tree.set_filter(filter);
+    keep_cursor(state, anchor);
+}
+
+fn start_backup(state: &mut State) -> Vec<Effect> {
+    let ids = marked_ids(&state.tree);
+    if ids.is_empty() {
+        return Vec::new();
+    }
+    let job = state.next_job_id();
+    let dest = state.settings.destination.clone();
+    let label = format!("{} items → {}", ids.len(), dest.display());
+    state
+        .jobs
+        .push(Job::new(job, JobKind::Backup, label, state.now));
+    state.jobs_cursor.index = state.jobs.len() - 1;
+    vec![Effect::Backup { job, ids, dest }]
+}
+
+fn marked_ids(tree: &Tree) -> Vec<String> {
+    tree.marked()
+        .into_iter()
+        .filter_map(|n| tree.node(n).item().map(|i| i.id.clone()))
+        .collect()
+}
+
+fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
+    let page = state.page.get().max(1) as isize;
+    match action {
+        Action::Up => move_cursor(state, -1),
+        Action::Down => move_cursor(state, 1),
+        Action::PageUp => move_cursor(state, -page),
+        Action::PageDown => move_cursor(state, page),
+        Action::Home => move_cursor(state, isize::MIN / 2),
+        Action::End => move_cursor(state, isize::MAX / 2),
+        Action::Unfold => {
+            if state.focus != Pane::Tree {
+                return Vec::new();
+            }
+            if let Some(n) = state.cursor_node() {
+                let anchor = Some(n);
+                state.tree.expand(n);
+                let e = load(&mut state.tree, n);
+                keep_cursor(state, anchor);
+                return e.into_iter().collect();
+            }
+        }
+        Action::Fold => {
+            if state.focus != Pane::Tree {
+                return Vec::new();
+            }
+            if let Some(n) = state.cursor_node() {
+                if !state.tree.collapse(n) {
+                    if let Some(p) = state.tree.node(n).parent
+                        && let Some(i) = state.tree.row_of(p)
+                    {
+                        state.tree_cursor.index = i;
+                    }
+                } else {
+                    keep_cursor(state, Some(n));
+                }
+            }
+        }
+        Action::ToggleMark => match state.focus {
+            Pane::Tree => {
+                if let Some(n) = state.cursor_node() {
+                    let to_load = state.tree.toggle_mark(n);
+                    let effects: Vec<Effect> = to_load
+                        .into_iter()
+                        .filter_map(|c| load(&mut state.tree, c))
+                        .collect();
+                    if !effects.is_empty() {
+                        state.notice =
+                            Some("loading; its items will be marked as they arrive".into());
+                    }
+                    if state.tree.node(n).is_item() {
+                        move_cursor(state, 1);
+                    }
+                    return effects;
+                }
+            }
+            Pane::Selection => {
+                let marked = state.tree.marked();
+                if let Some(n) = marked.get(state.selection_cursor.index) {
+                    state.tree.unmark(*n);
+                    state.selection_cursor.clamp(marked.len() - 1);
+                }
+            }
+            _ => {}
+        },
+        Action::MarkAll => {
+            let n = state.tree.mark_visible();
+            state.notice = Some(format!("{n} visible items marked"));
+        }
+        Action::ClearMarks => {
+            state.tree.clear_marks();
+            state.selection_cursor = Default::default();
+        }
+        Action::FilterText => {
+            let text = state.tree.filter().text.clone();
+            state.popup = Some(Popup::FilterText(tui_input::Input::new(text)));
+        }
+        Action::FilterType => {
+            let types = state.tree.item_types();
+            if types.is_empty() {
+                state.notice = Some("no items listed yet: unfold a user or folder first".into());
+            } else {
+                state.popup = Some(Popup::FilterType {
+                    chosen: state.tree.filter().types.clone(),
+                    types,
+                    cursor: 0,
+                });
+            }
+        }
+        Action::Backup => {
+            let items = state.tree.marked_count();
+            if items == 0 {
+                state.notice = Some(format!(
+                    "nothing marked: mark items with {} first",
+                    state.keymap.first(Action::ToggleMark)
+                ));
+            } else {
+                state.popup = Some(Popup::ConfirmBackup {
+                    items,
+                    bytes: state.tree.marked_size(),
+                });
+            }
+        }
+        Action::Restore => {
+            if !state.settings.restore_available {
+                state.popup = Some(Popup::Message {
+                    title: "Restore".into(),
+                    text: "Restore is not available yet: the restore engine is still being built. \
+                           Backups made now will be restorable with it (see docs/archive-format.md)."
+                        .into(),
+                });
+            }
+        }
+        Action::Scan => {
+            let ids = marked_ids(&state.tree);
+            let job = state.next_job_id();
+            let out = state
+                .settings
+                .scan_dir
+                .join(format!("agol-scan-{}.csv", job.0));
+            let label = if ids.is_empty() {
+                format!("whole org → {}", out.display())
+            } else {
+                format!("{} items → {}", ids.len(), out.display())
+            };
+            state
+                .jobs
+                .push(Job::new(job, JobKind::Scan, label, state.now));
+            state.jobs_cursor.index = state.jobs.len() - 1;
+            return vec![Effect::Scan { job, ids, out }];
+        }
+        Action::Verify => {
+            let job = state.next_job_id();
+            let dest = state.settings.destination.clone();
+            state.jobs.push(Job::new(
+                job,
+                JobKind::Verify,
+                format!("latest snapshot in {}", dest.display()),
+                state.now,
+            ));
+            state.jobs_cursor.index = state.jobs.len() - 1;
+            return vec![Effect::Verify { job, dest }];
+        }
+        Action::FocusNext | Action::FocusPrev => {
+            let i = Pane::ORDER
+                .iter()
+                .position(|p| *p == state.focus)
+                .unwrap_or(0);
+            let n = Pane::ORDER.len();
+            let j = if action == Action::FocusNext {
+                (i + 1) % n
+            } else {
+                (i + n - 1) % n
+            };
+            state.focus = Pane::ORDER[j];
+        }
+        Action::CancelJob => {
+            let idx = state.jobs_cursor.index;
+            if let Some(job) = state.jobs.get_mut(idx) {
+                if job.is_active() {
+                    job.state = super::jobs::JobState::Cancelling;
+                    return vec![Effect::Cancel(job.id)];
+                }
+                state.notice = Some(format!("job {} has already ended", job.id.0));
+            } else {
+                state.notice = Some("no job to cancel".into());
+            }
+        }
+        Action::ClearJobs => {
+            state.jobs.retain(|j| j.is_active());
+            state.jobs_cursor.clamp(state.jobs.len());
+        }
+        Action::LogLevel => state.log.cycle_level(),
+        Action::Reload => {
+            if let Some(n) = state.cursor_node() {
+                let anchor = Some(n);
+                let e = state
+                    .tree
+                    .reload(n)
+                    .map(|(generation, request)| Effect::Load {
+                        node: n,
+                        generation,
+                        request,
+                    });
+                keep_cursor(state, anchor);
+                return e.into_iter().collect();
+            }
+        }
+        Action::Help => state.popup = Some(Popup::Help),
+        Action::Quit => {
+            let running = state.active_jobs();
+            if running > 0 {
+                state.popup = Some(Popup::ConfirmQuit { running });
+            } else {
+                state.quit = true;
+                return vec![Effect::Quit];
+            }
+        }
+    }
+    Vec::new()
+}
+
+fn move_cursor(state: &mut State, delta: isize) {
+    match state.focus {
+        Pane::Tree => {
+            let len = state.tree.rows().len();
+            state.tree_cursor.move_by(delta, len);
+        }
+        Pane::Selection => {
+            let len = state.tree.marked_count();
+            state.selection_cursor.move_by(delta, len);
+        }
+        Pane::Jobs => {
+            let len = state.jobs.len();
+            state.jobs_cursor.move_by(delta, len);
+        }
+        Pane::Log => state.log.scroll_by(-delta),
+    }
+}

@@ -1,0 +1,5 @@
+//! Small widgets shared by the screen: the title bar, the help bar, popups.
+
+pub mod help_bar;
+pub mod popup;
+pub mod title_bar;

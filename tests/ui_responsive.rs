@@ -1,0 +1,106 @@
+//! Key handling never waits on I/O: with a fake portal that answers every request after a
+//! second, keys are handled (and their state changes seen) while the listing is in flight.
+
+mod ui_fixtures;
+
+use std::time::{Duration, Instant};
+
+use agol_tui::app::msg::Msg;
+use agol_tui::app::signin::SignInForm;
+use agol_tui::app::state::{Pane, Popup, Settings, State};
+use agol_tui::client::{Client, Credentials, PortalUrl};
+use agol_tui::config::keymap::{KeyCode, Keymap};
+use agol_tui::engine::tree::Children;
+use agol_tui::fake::{FakeConfig, FakePortal, sample};
+use agol_tui::tui::executor::{Connection, Executor, SignInTarget, session_of};
+use agol_tui::tui::runtime::{Channels, dispatch};
+use ui_fixtures::{code, key};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_are_handled_while_a_slow_listing_is_in_flight() {
+    let fake = FakePortal::start(FakeConfig::default()).await.unwrap();
+    let client = Client::builder(PortalUrl::parse(&fake.url(), false).unwrap())
+        .credentials(Credentials::Password {
+            username: sample::ADMIN_USERNAME.into(),
+            password: sample::ADMIN_PASSWORD.to_string().into(),
+        })
+        .build()
+        .unwrap();
+    let me = client.community_self().await.unwrap();
+    let session = session_of(&client, &me, Some("Riverside"));
+    fake.set_latency(Duration::from_millis(1000));
+
+    let mut ch = Channels::new();
+    let mut exec = Executor::new(
+        ch.tx.clone(),
+        ch.coalescer.clone(),
+        Some(Connection { client, me }),
+        SignInTarget::default(),
+        4,
+    );
+    let mut state = State::signed_out(
+        Keymap::default(),
+        Settings::default(),
+        SignInForm::default(),
+    );
+    dispatch(&mut state, &mut exec, Msg::SignedIn(session));
+    let root = state.tree.root();
+    assert!(matches!(
+        state.tree.node(root).children,
+        Children::Loading { .. }
+    ));
+
+    // While the org listing takes a second, every key is handled at once.
+    let started = Instant::now();
+    let mut slowest = Duration::ZERO;
+    for (msg, check) in [
+        (key('?'), 0),
+        (key('x'), 1),
+        (code(KeyCode::Tab), 2),
+        (code(KeyCode::Tab), 3),
+        (code(KeyCode::BackTab), 4),
+        (key('L'), 5),
+        (key('/'), 6),
+        (code(KeyCode::Esc), 7),
+    ] {
+        let t = Instant::now();
+        dispatch(&mut state, &mut exec, msg);
+        slowest = slowest.max(t.elapsed());
+        match check {
+            0 => assert!(matches!(state.popup, Some(Popup::Help))),
+            1 => assert!(state.popup.is_none()),
+            2 => assert_eq!(state.focus, Pane::Selection),
+            3 => assert_eq!(state.focus, Pane::Jobs),
+            4 => assert_eq!(state.focus, Pane::Selection),
+            6 => assert!(matches!(state.popup, Some(Popup::FilterText(_)))),
+            _ => {}
+        }
+    }
+    assert!(
+        matches!(state.tree.node(root).children, Children::Loading { .. }),
+        "the listing is still in flight after all keys were handled"
+    );
+    assert!(
+        started.elapsed() < Duration::from_millis(500),
+        "keys took {:?}",
+        started.elapsed()
+    );
+    assert!(
+        slowest < Duration::from_millis(50),
+        "slowest key took {slowest:?}"
+    );
+    println!("slowest key while listing: {slowest:?}");
+
+    // The answer arrives later through the channel and fills the tree.
+    let msg = tokio::time::timeout(Duration::from_secs(20), ch.rx.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(started.elapsed() >= Duration::from_millis(900));
+    dispatch(&mut state, &mut exec, msg);
+    assert!(matches!(
+        state.tree.node(root).children,
+        Children::Loaded(_)
+    ));
+    assert!(state.tree.rows().len() > 1);
+}
