@@ -572,3 +572,17 @@ async fn with_dependencies_adds_what_a_web_map_and_an_app_need_once_each() {
         "the temporary export item was deleted"
     );
 }
+
+#[tokio::test]
+async fn a_backup_can_run_as_a_spawned_task() {
+    let fake = common::fake().await;
+    let client = common::admin(&fake);
+    let me = client.community_self().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let opts = options(dir.path());
+    let handle = tokio::spawn(async move {
+        let selection = Selection { ids: vec![agol_tui::fake::sample::item_id("pdf")], ..Selection::default() };
+        run_backup(&client, &me, &selection, &opts, &NullSink, &CancellationToken::new()).await.map(|r| r.manifest.totals.ok)
+    });
+    assert_eq!(handle.await.unwrap().unwrap(), 1);
+}

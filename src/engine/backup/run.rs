@@ -135,7 +135,7 @@ pub async fn run_backup(
         }
     }
 
-    let results: Vec<(ManifestItem, InventoryRow)> = futures::stream::iter(listed.iter())
+    let results: Vec<(ManifestItem, InventoryRow)> = futures::stream::iter(listed)
         .map(|l| {
             let ctx = ItemContext {
                 client,
@@ -151,7 +151,7 @@ pub async fn run_backup(
                 if cancel.is_cancelled() {
                     return None;
                 }
-                Some(ctx.process(l).await)
+                Some(ctx.process(&l).await)
             }
         })
         .buffer_unordered(options.workers.max(1))
