@@ -581,8 +581,20 @@ async fn a_backup_can_run_as_a_spawned_task() {
     let dir = tempfile::tempdir().unwrap();
     let opts = options(dir.path());
     let handle = tokio::spawn(async move {
-        let selection = Selection { ids: vec![agol_tui::fake::sample::item_id("pdf")], ..Selection::default() };
-        run_backup(&client, &me, &selection, &opts, &NullSink, &CancellationToken::new()).await.map(|r| r.manifest.totals.ok)
+        let selection = Selection {
+            ids: vec![agol_tui::fake::sample::item_id("pdf")],
+            ..Selection::default()
+        };
+        run_backup(
+            &client,
+            &me,
+            &selection,
+            &opts,
+            &NullSink,
+            &CancellationToken::new(),
+        )
+        .await
+        .map(|r| r.manifest.totals.ok)
     });
     assert_eq!(handle.await.unwrap().unwrap(), 1);
 }
