@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite: Rust tests (unit, integration against the fake portal over loopback
-# HTTP, CLI), then Esri's ArcGIS API for Python run against our fake over HTTPS.
+# HTTP, CLI, UI snapshots), the TUI driven through tmux at 80x24, then Esri's ArcGIS API for
+# Python run against our fake over HTTPS (its last line: "esri-referee: N passed, N failed").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo test --all-targets
+bash scripts/tui-e2e.sh
 bash scripts/esri-referee.sh
