@@ -4,8 +4,28 @@ use clap::Parser;
 
 use agol_tui::cli::{self, Cli};
 
-#[tokio::main]
-async fn main() {
+/// glibc raises its mmap threshold each time a large block is freed, after which the per-item
+/// buffers of a backup (zip, deflate, hashing) come from the heap and fragment it: peak RSS then
+/// grows with the number of items. A fixed threshold keeps large blocks in mmap and memory flat
+/// (measured: 444 MB → 29 MB for 5,000 items, see bench/backup.sh).
+fn keep_large_allocations_out_of_the_heap() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator tunable; called once before other threads start.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 64 * 1024);
+    }
+}
+
+fn main() {
+    keep_large_allocations_out_of_the_heap();
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("the async runtime starts")
+        .block_on(run());
+}
+
+async fn run() {
     let _ = color_eyre::install();
     let cli = Cli::parse();
     if matches!(cli.command, None | Some(cli::Command::Demo(_))) {
