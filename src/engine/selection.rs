@@ -3,6 +3,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use futures::StreamExt;
+
 use crate::client::models::{Item, User};
 use crate::client::{Client, Error, Result};
 
@@ -160,35 +162,18 @@ pub async fn list(
         } else {
             vec![me.username.clone()]
         };
-        for owner in owners {
-            let root = client.user_root(&owner).await.map_err(|e| {
-                if e.is_forbidden() {
-                    Error::Auth(format!(
-                        "you may not list the content of `{owner}`: only the owner or an org administrator can; sign in as an administrator or select your own content"
-                    ))
-                } else {
-                    e
-                }
-            })?;
-            folder_titles.remember(&owner, &root.folders);
-            for item in root.items {
-                push(Listed { item, folder: None }, &mut found);
-            }
-            for folder in &root.folders {
-                if let Some(want) = &selection.folder
-                    && (want == "/" || !want.eq_ignore_ascii_case(&folder.title))
-                {
-                    continue;
-                }
-                for item in client.folder_items(&owner, &folder.id).await? {
-                    push(
-                        Listed {
-                            item,
-                            folder: Some(folder.title.clone()),
-                        },
-                        &mut found,
-                    );
-                }
+        // Owners are listed in parallel (their folders one after another); results keep the
+        // owners' order so runs stay deterministic.
+        let per_owner: Vec<Result<OwnerContent>> = futures::stream::iter(owners)
+            .map(|owner| list_owner(client, owner, selection.folder.as_deref()))
+            .buffered(LISTING_CONCURRENCY)
+            .collect()
+            .await;
+        for content in per_owner {
+            let content = content?;
+            folder_titles.remember(&content.owner, &content.folders);
+            for l in content.items {
+                push(l, &mut found);
             }
         }
     }
@@ -200,6 +185,55 @@ pub async fn list(
         }
     }
     Ok(found)
+}
+
+/// Owners listed at the same time.
+const LISTING_CONCURRENCY: usize = 8;
+
+/// One owner's listed items and folders.
+struct OwnerContent {
+    owner: String,
+    folders: Vec<crate::client::models::Folder>,
+    items: Vec<Listed>,
+}
+
+async fn list_owner(
+    client: &Client,
+    owner: String,
+    only_folder: Option<&str>,
+) -> Result<OwnerContent> {
+    let root = client.user_root(&owner).await.map_err(|e| {
+        if e.is_forbidden() {
+            Error::Auth(format!(
+                "you may not list the content of `{owner}`: only the owner or an org administrator can; sign in as an administrator or select your own content"
+            ))
+        } else {
+            e
+        }
+    })?;
+    let mut items: Vec<Listed> = root
+        .items
+        .into_iter()
+        .map(|item| Listed { item, folder: None })
+        .collect();
+    for folder in &root.folders {
+        if let Some(want) = only_folder
+            && (want == "/" || !want.eq_ignore_ascii_case(&folder.title))
+        {
+            continue;
+        }
+        for item in client.folder_items(&owner, &folder.id).await? {
+            items.push(Listed {
+                item,
+                folder: Some(folder.title.clone()),
+            });
+        }
+    }
+    Ok(OwnerContent {
+        owner,
+        folders: root.folders,
+        items,
+    })
 }
 
 /// Folder id → title per owner, fetched once per owner when we may.

@@ -179,28 +179,36 @@ impl Manifest {
 
     /// Reads and checks a manifest.
     pub fn read(path: &Path) -> Result<Manifest, String> {
+        #[derive(Deserialize)]
+        struct Header {
+            format: Option<String>,
+            version: Option<u64>,
+        }
         let bytes =
             std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let value: serde_json::Value = serde_json::from_slice(&bytes)
+        // The header first (unknown fields skipped, nothing kept), then the typed document.
+        let header: Header = serde_json::from_slice(&bytes)
             .map_err(|e| format!("{} is not valid JSON: {e}", path.display()))?;
-        if value.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
+        if header.format.as_deref() != Some(FORMAT) {
             return Err(format!("{} is not an agol-tui manifest", path.display()));
         }
-        let version = value.get("version").and_then(|v| v.as_u64()).unwrap_or(0);
+        let version = header.version.unwrap_or(0);
         if version > u64::from(VERSION) {
             return Err(format!(
                 "{} uses archive format {version}, newer than this agol-tui understands ({VERSION}); upgrade agol-tui",
                 path.display()
             ));
         }
-        serde_path_to_error::deserialize(value).map_err(|e| {
-            format!(
-                "{}: unexpected content at `{}`: {}",
-                path.display(),
-                e.path(),
-                e.inner()
-            )
-        })
+        serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(&bytes)).map_err(
+            |e| {
+                format!(
+                    "{}: unexpected content at `{}`: {}",
+                    path.display(),
+                    e.path(),
+                    e.inner()
+                )
+            },
+        )
     }
 
     /// Writes the manifest atomically.
