@@ -6,7 +6,7 @@
 #  3. Peak RSS while backing up a 1 GiB file item and a 500,000-feature layer.
 # The sample org's Code Attachment always fails to download (a fake-portal quirk); it is left out so
 # its retry backoff does not dominate the figures.
-# Sizes can be lowered for a quick look: ITEMS=200 BIG_ITEMS=2000 FILE_BYTES=$((64<<20)) FEATURES=50000
+# ONLY=1 runs the first part alone. Sizes can be lowered for a quick look: ITEMS=200 BIG_ITEMS=2000 FILE_BYTES=$((64<<20)) FEATURES=50000
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build -q --release --bin agol-tui
@@ -49,6 +49,8 @@ requests=$(served)
 ideal=$(echo "$requests * 0.020 / $WORKERS" | bc -l)
 printf 'items %d, requests %d, %.1f items/s; ideal %.2f s → %.0f%% of ideal\n' \
   "$items" "$requests" "$(echo "$items / $LAST_SECS" | bc -l)" "$ideal" "$(echo "100 * $ideal / $LAST_SECS" | bc -l)"
+
+[ "${ONLY:-}" = "1" ] && exit 0
 
 echo "== 2. unchanged rerun of a ${BIG_ITEMS:-20000}-item org"
 start_server --generated-items "${BIG_ITEMS:-20000}"
