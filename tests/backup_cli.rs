@@ -3,34 +3,12 @@
 
 mod common;
 
-use std::path::Path;
 use std::process::Output;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use agol_tui::engine::archive::destination::Destination;
 use agol_tui::engine::archive::verify::verify_snapshot;
-use agol_tui::fake::{FakePortal, sample};
-
-fn agol(fake: &FakePortal, home: &Path, args: &[&str]) -> std::process::Command {
-    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("agol-tui"));
-    cmd.args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("AGOL_DATA_DIR", home.join("data"))
-        .env("AGOL_CONFIG", home.join("config.toml"))
-        .env("AGOL_PORTAL", fake.url())
-        .env("AGOL_USERNAME", sample::ADMIN_USERNAME)
-        .env("AGOL_PASSWORD", sample::ADMIN_PASSWORD);
-    cmd
-}
-
-async fn run(mut cmd: std::process::Command) -> Output {
-    tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap()
-}
 
 fn text(o: &Output) -> String {
     format!(
@@ -61,7 +39,7 @@ async fn backup_exit_codes_pings_snapshots_and_verify_of_a_flipped_byte() {
     let ping_url = format!("http://{}/hc/abc", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
 
-    let out = run(agol(
+    let out = common::run(common::agol(
         &fake,
         home.path(),
         &["backup", "--all", "--dest", dest_s, "--ping-url", &ping_url],
@@ -89,7 +67,7 @@ async fn backup_exit_codes_pings_snapshots_and_verify_of_a_flipped_byte() {
     );
 
     pings.lock().unwrap().clear();
-    let out = run(agol(
+    let out = common::run(common::agol(
         &fake,
         home.path(),
         &[
@@ -107,7 +85,12 @@ async fn backup_exit_codes_pings_snapshots_and_verify_of_a_flipped_byte() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert_eq!(*pings.lock().unwrap(), vec!["/hc/abc/start", "/hc/abc"]);
 
-    let out = run(agol(&fake, home.path(), &["snapshots", "--dest", dest_s])).await;
+    let out = common::run(common::agol(
+        &fake,
+        home.path(),
+        &["snapshots", "--dest", dest_s],
+    ))
+    .await;
     assert!(out.status.success());
     assert_eq!(
         String::from_utf8_lossy(&out.stdout)
@@ -119,7 +102,7 @@ async fn backup_exit_codes_pings_snapshots_and_verify_of_a_flipped_byte() {
         text(&out)
     );
 
-    let out = run(agol(
+    let out = common::run(common::agol(
         &fake,
         home.path(),
         &["verify", "--dest", dest_s, "--all"],
@@ -145,12 +128,17 @@ async fn backup_exit_codes_pings_snapshots_and_verify_of_a_flipped_byte() {
     let mid = bytes.len() / 2;
     bytes[mid] ^= 0x55;
     std::fs::write(&path, &bytes).unwrap();
-    let out = run(agol(&fake, home.path(), &["verify", "--dest", dest_s])).await;
+    let out = common::run(common::agol(
+        &fake,
+        home.path(),
+        &["verify", "--dest", dest_s],
+    ))
+    .await;
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let t = text(&out);
     assert!(t.contains("DAMAGED") && t.contains(&victim.id), "{t}");
 
-    let out = run(agol(
+    let out = common::run(common::agol(
         &fake,
         home.path(),
         &["prune", "--dest", dest_s, "--keep-last", "1"],
@@ -161,7 +149,12 @@ async fn backup_exit_codes_pings_snapshots_and_verify_of_a_flipped_byte() {
         Destination::open_existing(&dest).unwrap().snapshots().len(),
         1
     );
-    let out = run(agol(&fake, home.path(), &["prune", "--dest", dest_s])).await;
+    let out = common::run(common::agol(
+        &fake,
+        home.path(),
+        &["prune", "--dest", dest_s],
+    ))
+    .await;
     assert_eq!(
         out.status.code(),
         Some(2),
@@ -176,7 +169,7 @@ async fn sigkill_at_any_moment_leaves_earlier_snapshots_intact_and_the_next_run_
     let home = tempfile::tempdir().unwrap();
     let dest = home.path().join("backups");
     let dest_s = dest.to_str().unwrap().to_string();
-    let out = run(agol(
+    let out = common::run(common::agol(
         &fake,
         home.path(),
         &["backup", "--all", "--dest", &dest_s, "--full"],
@@ -186,7 +179,7 @@ async fn sigkill_at_any_moment_leaves_earlier_snapshots_intact_and_the_next_run_
 
     fake.set_latency(Duration::from_millis(15));
     for (round, delay_ms) in [120u64, 350, 700, 1100, 1600].into_iter().enumerate() {
-        let mut cmd = agol(
+        let mut cmd = common::agol(
             &fake,
             home.path(),
             &[
@@ -217,7 +210,7 @@ async fn sigkill_at_any_moment_leaves_earlier_snapshots_intact_and_the_next_run_
         }
         // Nothing under a final archive name in an unfinished run is incomplete.
         for p in d.partials() {
-            for zip in walk(&p)
+            for zip in common::walk(&p)
                 .into_iter()
                 .filter(|f| f.extension().is_some_and(|e| e == "zip"))
             {
@@ -233,7 +226,7 @@ async fn sigkill_at_any_moment_leaves_earlier_snapshots_intact_and_the_next_run_
     }
     fake.set_latency(Duration::ZERO);
     let before = Destination::open_existing(&dest).unwrap().snapshots().len();
-    let out = run(agol(
+    let out = common::run(common::agol(
         &fake,
         home.path(),
         &["backup", "--all", "--dest", &dest_s],
@@ -249,17 +242,4 @@ async fn sigkill_at_any_moment_leaves_earlier_snapshots_intact_and_the_next_run_
     for s in d.snapshots() {
         assert!(verify_snapshot(&s).unwrap().problems.is_empty());
     }
-}
-
-fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
 }

@@ -4,29 +4,8 @@ mod common;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
-use std::process::Output;
 
-use agol_tui::fake::{FakePortal, sample};
-
-fn agol(fake: &FakePortal, data_dir: &Path, args: &[&str]) -> std::process::Command {
-    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("agol-tui"));
-    cmd.args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", data_dir)
-        .env("AGOL_DATA_DIR", data_dir.join("data"))
-        .env("AGOL_CONFIG", data_dir.join("config.toml"))
-        .env("AGOL_PORTAL", fake.url())
-        .env("AGOL_USERNAME", sample::ADMIN_USERNAME)
-        .env("AGOL_PASSWORD", sample::ADMIN_PASSWORD);
-    cmd
-}
-
-async fn run(mut cmd: std::process::Command) -> Output {
-    tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap()
-}
+use agol_tui::fake::sample;
 
 fn read_csv(path: &Path) -> Vec<HashMap<String, String>> {
     let mut r = csv::Reader::from_path(path).unwrap();
@@ -38,7 +17,7 @@ async fn scan_all_lists_every_item_with_owner_and_folder_then_reruns_incremental
     let fake = common::fake().await;
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("inv.csv");
-    let output = run(agol(
+    let output = common::run(common::agol(
         &fake,
         dir.path(),
         &["scan", "--all", "--out", out.to_str().unwrap()],
@@ -107,7 +86,7 @@ async fn scan_all_lists_every_item_with_owner_and_folder_then_reruns_incremental
     let changed = &rows[0]["Id"];
     fake.set_item_modified(changed, 1_800_000_000_000);
     fake.clear_requests();
-    let output = run(agol(
+    let output = common::run(common::agol(
         &fake,
         dir.path(),
         &["scan", "--all", "--out", out.to_str().unwrap()],
@@ -144,7 +123,7 @@ async fn selection_filters_and_authoritative() {
     let fake = common::fake().await;
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("auth.csv");
-    let output = run(agol(
+    let output = common::run(common::agol(
         &fake,
         dir.path(),
         &["scan", "--authoritative", "--out", out.to_str().unwrap()],
@@ -163,7 +142,7 @@ async fn selection_filters_and_authoritative() {
     );
 
     let out = dir.path().join("maps.csv");
-    let output = run(agol(
+    let output = common::run(common::agol(
         &fake,
         dir.path(),
         &[
@@ -187,7 +166,7 @@ async fn selection_filters_and_authoritative() {
     assert!(!rows.is_empty());
     assert!(rows.iter().all(|r| r["Type"] == "Web Map"));
 
-    let output = run(agol(
+    let output = common::run(common::agol(
         &fake,
         dir.path(),
         &["scan", "--out", out.to_str().unwrap()],
@@ -205,7 +184,7 @@ async fn selection_filters_and_authoritative() {
 async fn login_saves_a_profile_without_secrets_and_no_secret_leaks_anywhere() {
     let fake = common::fake().await;
     let dir = tempfile::tempdir().unwrap();
-    let mut login = agol(&fake, dir.path(), &["login", "--password-stdin", "-vv"]);
+    let mut login = common::agol(&fake, dir.path(), &["login", "--password-stdin", "-vv"]);
     login
         .env_remove("AGOL_PASSWORD")
         .stdin(std::process::Stdio::piped())
@@ -241,13 +220,13 @@ async fn login_saves_a_profile_without_secrets_and_no_secret_leaks_anywhere() {
 
     // The saved profile is used by a later scan (password from the environment).
     let out = dir.path().join("inv.csv");
-    let mut scan = agol(
+    let mut scan = common::agol(
         &fake,
         dir.path(),
         &["scan", "--all", "--out", out.to_str().unwrap(), "-vv"],
     );
     scan.env_remove("AGOL_PORTAL").env_remove("AGOL_USERNAME");
-    let scan_out = run(scan).await;
+    let scan_out = common::run(scan).await;
     assert!(
         scan_out.status.success(),
         "{}",
@@ -276,7 +255,7 @@ async fn login_saves_a_profile_without_secrets_and_no_secret_leaks_anywhere() {
             String::from_utf8_lossy(&scan_out.stdout).to_string(),
         ),
     ];
-    for entry in walk(dir.path()) {
+    for entry in common::walk(dir.path()) {
         haystacks.push((
             entry.display().to_string(),
             String::from_utf8_lossy(&std::fs::read(&entry).unwrap()).to_string(),
@@ -294,25 +273,12 @@ async fn login_saves_a_profile_without_secrets_and_no_secret_leaks_anywhere() {
     }
 }
 
-fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn oauth_login_over_a_pasted_code_then_headless_scan_with_the_saved_refresh_token() {
     use std::io::{BufRead, BufReader, Write};
     let fake = common::fake().await;
     let dir = tempfile::tempdir().unwrap();
-    let mut login = agol(
+    let mut login = common::agol(
         &fake,
         dir.path(),
         &["login", "--oauth", "--client-id", sample::OAUTH_CLIENT_ID],
@@ -385,7 +351,7 @@ async fn oauth_login_over_a_pasted_code_then_headless_scan_with_the_saved_refres
 
     // A later headless run signs in from the saved refresh token.
     let csv = dir.path().join("inv.csv");
-    let mut scan = agol(
+    let mut scan = common::agol(
         &fake,
         dir.path(),
         &[
@@ -399,7 +365,7 @@ async fn oauth_login_over_a_pasted_code_then_headless_scan_with_the_saved_refres
     scan.env_remove("AGOL_PASSWORD")
         .env_remove("AGOL_USERNAME")
         .env_remove("AGOL_PORTAL");
-    let scan_out = run(scan).await;
+    let scan_out = common::run(scan).await;
     assert!(
         scan_out.status.success(),
         "{}",
@@ -460,7 +426,7 @@ async fn demo_server_binary_then_scan_lists_the_sample_org() {
         .env("AGOL_PORTAL", &url)
         .env("AGOL_USERNAME", sample::ADMIN_USERNAME)
         .env("AGOL_PASSWORD", sample::ADMIN_PASSWORD);
-    let result = run(scan).await;
+    let result = common::run(scan).await;
     let _ = server.kill();
     let _ = server.wait();
     drop(stdout);

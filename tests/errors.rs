@@ -2,36 +2,12 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::Output;
-
 use agol_tui::client::{Client, PortalUrl, RetryPolicy};
 use agol_tui::fake::{FakeConfig, FakePortal, sample};
 
-fn agol(
-    portal: &str,
-    dir: &Path,
-    user: &str,
-    password: &str,
-    args: &[&str],
-) -> std::process::Command {
-    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("agol-tui"));
-    cmd.args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", dir)
-        .env("AGOL_DATA_DIR", dir.join("data"))
-        .env("AGOL_CONFIG", dir.join("config.toml"))
-        .env("AGOL_PORTAL", portal)
-        .env("AGOL_USERNAME", user)
-        .env("AGOL_PASSWORD", password);
-    cmd
-}
-
-async fn run(mut cmd: std::process::Command) -> (Option<i32>, String) {
-    let out: Output = tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap();
+/// Runs a command; returns its exit code and stderr.
+async fn run(cmd: std::process::Command) -> (Option<i32>, String) {
+    let out = common::run(cmd).await;
     (
         out.status.code(),
         String::from_utf8_lossy(&out.stderr).to_string(),
@@ -48,7 +24,7 @@ async fn scan_error(
     let out = dir.path().join("x.csv");
     let mut args = vec!["scan", "--out", out.to_str().unwrap()];
     args.extend_from_slice(extra);
-    run(agol(fake_url, dir.path(), user, password, &args)).await
+    run(common::agol_as(fake_url, dir.path(), user, password, &args)).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -120,7 +96,7 @@ async fn expired_token_that_cannot_be_refreshed() {
     let fake = common::fake().await;
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("x.csv");
-    let mut cmd = agol(
+    let mut cmd = common::agol_as(
         &fake.url(),
         dir.path(),
         "",
@@ -203,7 +179,7 @@ async fn tls_failure_points_at_ca_file_and_the_ca_file_fixes_it() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn plain_http_to_a_remote_portal_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let (code, err) = run(agol(
+    let (code, err) = run(common::agol_as(
         "http://gis.example.com/portal",
         dir.path(),
         "u",

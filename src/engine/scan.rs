@@ -125,7 +125,8 @@ enum Outcome {
     Failed(String),
 }
 
-fn base_row(client: &Client, l: &Listed) -> InventoryRow {
+/// The inventory row of a listed item, without the detail columns (`Protected`, `Groups`).
+pub(crate) fn base_row(client: &Client, l: &Listed) -> InventoryRow {
     let item = &l.item;
     InventoryRow {
         title: item.title.clone(),

@@ -110,3 +110,57 @@ pub async fn browser_sign_in(
     }
     panic!("no code in {approval}");
 }
+
+/// The `agol-tui` binary with a clean environment: its own home, data dir and config file, and
+/// credentials for `portal` in `AGOL_*`.
+pub fn agol_as(
+    portal: &str,
+    home: &std::path::Path,
+    user: &str,
+    password: &str,
+    args: &[&str],
+) -> std::process::Command {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("agol-tui"));
+    cmd.args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("AGOL_DATA_DIR", home.join("data"))
+        .env("AGOL_CONFIG", home.join("config.toml"))
+        .env("AGOL_PORTAL", portal)
+        .env("AGOL_USERNAME", user)
+        .env("AGOL_PASSWORD", password);
+    cmd
+}
+
+/// The binary signed in as the fake portal's admin.
+pub fn agol(fake: &FakePortal, home: &std::path::Path, args: &[&str]) -> std::process::Command {
+    agol_as(
+        &fake.url(),
+        home,
+        sample::ADMIN_USERNAME,
+        sample::ADMIN_PASSWORD,
+        args,
+    )
+}
+
+/// Runs a command off the async runtime and collects its output.
+pub async fn run(mut cmd: std::process::Command) -> std::process::Output {
+    tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap()
+}
+
+/// Every file under `dir`.
+pub fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}

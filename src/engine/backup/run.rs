@@ -23,6 +23,7 @@ use crate::engine::archive::names::item_archive_path;
 use crate::engine::archive::writer::ItemArchiveWriter;
 use crate::engine::inventory::{self, InventoryRow, iso8601};
 use crate::engine::progress::{JobEvent, ProgressSink};
+use crate::engine::scan::base_row;
 use crate::engine::selection::{FolderTitles, Listed, Selection, list};
 use crate::engine::storage::local::{link_or_copy, sync_dir};
 
@@ -401,27 +402,6 @@ impl ItemContext<'_> {
         entry.notes = fetched.notes;
         entry.reused = false;
         Ok(())
-    }
-}
-
-fn base_row(client: &Client, l: &Listed) -> InventoryRow {
-    let item = &l.item;
-    InventoryRow {
-        title: item.title.clone(),
-        id: item.id.clone(),
-        item_type: item.item_type.clone(),
-        owner: item.owner.clone(),
-        folder: l.folder.clone().unwrap_or_default(),
-        created: iso8601(item.created),
-        modified: iso8601(item.modified),
-        size: item.size,
-        access: item.access.clone(),
-        tags: item.tags.join("|"),
-        content_status: item.content_status.clone().unwrap_or_default(),
-        url: item.url.clone().unwrap_or_default(),
-        item_page_url: client.portal().item_page_url(&item.id),
-        protected: String::new(),
-        groups: String::new(),
     }
 }
 
