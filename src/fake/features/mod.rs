@@ -23,6 +23,7 @@ mod stats;
 mod store;
 mod where_clause;
 mod write;
+mod write_attachments;
 mod write_routes;
 
 #[cfg(test)]

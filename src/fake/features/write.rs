@@ -6,10 +6,9 @@ use std::collections::HashSet;
 use bytes::Bytes;
 use serde_json::{Map, Value, json};
 
-use super::edits::{bump, content_type};
+use super::edits::bump;
 use super::http::{Params, error_body, not_supported};
-use super::model::{Attachment, Feature, FieldType, Geometry, Layer, Service};
-use super::query::parse_ids;
+use super::model::{Feature, FieldType, Geometry, Layer, Service};
 use super::where_clause;
 
 /// Options shared by the edit operations.
@@ -86,7 +85,8 @@ fn geometry(v: &Value) -> Result<Option<Geometry>, String> {
     Err("Invalid geometry.".into())
 }
 
-type Failure = (i64, String);
+/// A per-edit failure: (code, description).
+pub(crate) type Failure = (i64, String);
 
 /// Attributes renamed to the layer's field names (unknown names dropped), checked for length.
 fn attributes(layer: &Layer, v: &Value) -> Result<Map<String, Value>, Failure> {
@@ -107,12 +107,12 @@ fn attributes(layer: &Layer, v: &Value) -> Result<Map<String, Value>, Failure> {
     Ok(out)
 }
 
-fn failed(oid: i64, gid: Value, (code, description): Failure) -> Value {
+pub(crate) fn failed(oid: i64, gid: Value, (code, description): Failure) -> Value {
     json!({"objectId": oid, "uniqueId": oid, "globalId": gid, "success": false,
            "error": {"code": code, "description": description}})
 }
 
-fn ok(oid: i64, gid: Value) -> Value {
+pub(crate) fn ok(oid: i64, gid: Value) -> Value {
     json!({"objectId": oid, "uniqueId": oid, "globalId": gid, "success": true})
 }
 
@@ -426,77 +426,14 @@ pub(crate) fn layer_op(
             }
             out
         }
-        (Some(oid), "addattachment") => add_attachment(layer, oid, params, attachment)?,
-        (Some(oid), "deleteattachments") => delete_attachments(layer, oid, params)?,
+        (Some(oid), "addattachment") => {
+            super::write_attachments::add(layer, oid, params, attachment)?
+        }
+        (Some(oid), "deleteattachments") => super::write_attachments::delete(layer, oid, params)?,
         _ => return Err(not_supported()),
     };
     bump(services, &svc_name, layer_id);
     Ok(body)
-}
-
-fn add_attachment(
-    layer: &mut Layer,
-    oid: i64,
-    params: &Params,
-    file: Option<(String, Option<String>, Bytes)>,
-) -> Result<Value, Value> {
-    if !layer.has_attachments || layer.view_source.is_some() {
-        return Err(not_supported());
-    }
-    let (name, ctype, data) = file.ok_or_else(|| {
-        error_body(
-            400,
-            "Unable to add attachment.",
-            &["'attachment' must be specified."],
-        )
-    })?;
-    let Some(parent) = layer.features.iter().find(|f| f.oid == oid) else {
-        return Err(error_body(
-            404,
-            "Object is missing.",
-            &[&format!("Object id {oid} does not exist.")],
-        ));
-    };
-    let _ = parent;
-    let id = layer.attachments.iter().map(|a| a.id).max().unwrap_or(0) + 1;
-    let global_id = new_guid();
-    let content_type = ctype
-        .filter(|c| !c.is_empty() && c != "application/octet-stream")
-        .unwrap_or_else(|| content_type(&name).to_string());
-    layer.attachments.push(Attachment {
-        id,
-        parent_oid: oid,
-        global_id: global_id.clone(),
-        name,
-        content_type,
-        keywords: params.get("keywords").unwrap_or("").to_string(),
-        data,
-    });
-    Ok(json!({"addAttachmentResult": {"objectId": id, "globalId": global_id, "success": true}}))
-}
-
-fn delete_attachments(layer: &mut Layer, oid: i64, params: &Params) -> Result<Value, Value> {
-    if !layer.has_attachments || layer.view_source.is_some() {
-        return Err(not_supported());
-    }
-    let ids = parse_ids(params.get("attachmentids").unwrap_or(""))?;
-    let results: Vec<Value> = ids
-        .iter()
-        .map(|id| {
-            match layer
-                .attachments
-                .iter()
-                .position(|a| a.id == *id && a.parent_oid == oid)
-            {
-                Some(i) => {
-                    let a = layer.attachments.remove(i);
-                    ok(a.id, a.global_id.into())
-                }
-                None => failed(*id, Value::Null, (1019, "Attachment is missing.".into())),
-            }
-        })
-        .collect();
-    Ok(json!({"deleteAttachmentResults": results}))
 }
 
 /// Service-level `applyEdits` with `edits=[{"id":0,"adds":[…],"updates":[…],"deletes":[…]}]`
