@@ -136,11 +136,7 @@ impl Executor {
                 let tx = self.tx.clone();
                 let cancel = token.clone();
                 let workers = self.workers;
-                // run_backup's future is not provably Send (a higher-ranked lifetime in its
-                // item stream), so it runs on its own thread, driven by this runtime's reactor.
-                let handle = tokio::runtime::Handle::current();
-                let spawned = std::thread::Builder::new().name(format!("backup-{}", job.0));
-                let run = move || async move {
+                tokio::spawn(async move {
                     let selection = Selection {
                         ids,
                         ..Selection::default()
@@ -178,13 +174,7 @@ impl Executor {
                             });
                     log_end(job, "backup", &result);
                     let _ = tx.send(Msg::JobEnded { job, result });
-                };
-                if let Err(e) = spawned.spawn(move || handle.block_on(run())) {
-                    let _ = self.tx.send(Msg::JobEnded {
-                        job,
-                        result: Err(format!("cannot start the backup: {e}")),
-                    });
-                }
+                });
                 self.cancels.insert(job, (token, None));
             }
             Effect::Scan { job, ids, out } => {
