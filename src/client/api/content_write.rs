@@ -11,9 +11,9 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::portal::path_segment;
+use crate::client::Client;
 use crate::client::error::{Error, Result};
 use crate::client::request::Call;
-use crate::client::Client;
 
 /// A folder as `createFolder` returns it.
 #[derive(Debug, Clone, Deserialize)]
@@ -131,12 +131,15 @@ fn with_item_write(mut call: Call, w: &ItemWrite, content: &ItemContent) -> Call
         ItemContent::None => call,
         ItemContent::Text(t) => call.param("text", t),
         ItemContent::Url(u) => call.param("url", u),
-        ItemContent::File { path, file_name } => call
-            .param("filename", file_name)
-            .part_file("file", path, file_name, mime_for(file_name)),
-        ItemContent::Multipart { file_name } => call
-            .param("multipart", "true")
-            .param("filename", file_name),
+        ItemContent::File { path, file_name } => call.param("filename", file_name).part_file(
+            "file",
+            path,
+            file_name,
+            mime_for(file_name),
+        ),
+        ItemContent::Multipart { file_name } => {
+            call.param("multipart", "true").param("filename", file_name)
+        }
     };
     if let Some(t) = &w.thumbnail {
         call = call.part_file("thumbnail", &t.path, &t.file_name, mime_for(&t.file_name));
@@ -154,7 +157,11 @@ impl Client {
             .portal()
             .sharing(&format!("{}/createFolder", user_path(user, None)));
         let v: Value = self
-            .json(Call::post(&url).param("title", title).param("folderName", title))
+            .json(
+                Call::post(&url)
+                    .param("title", title)
+                    .param("folderName", title),
+            )
             .await?;
         check_success(&url, &v)?;
         let folder = v.get("folder").cloned().ok_or_else(|| Error::Decode {
@@ -211,13 +218,23 @@ impl Client {
         let call = Call::post(&url)
             .param("partNum", part_num)
             .param("size", size)
-            .part_bytes("file", bytes, &format!("part{part_num}"), "application/octet-stream");
+            .part_bytes(
+                "file",
+                bytes,
+                &format!("part{part_num}"),
+                "application/octet-stream",
+            );
         let v: Value = self.json(call).await?;
         check_success(&url, &v)
     }
 
     /// `items/{id}/commit`: finishes a multipart upload (asynchronous on the portal).
-    pub async fn commit_item(&self, owner: &str, id: &str, params: &[(String, String)]) -> Result<()> {
+    pub async fn commit_item(
+        &self,
+        owner: &str,
+        id: &str,
+        params: &[(String, String)],
+    ) -> Result<()> {
         let url = self.portal().sharing(&format!(
             "{}/items/{}/commit",
             user_path(owner, None),
@@ -232,13 +249,19 @@ impl Client {
     }
 
     /// `items/{id}/status`: an item's job status (`completed`, `processing`, `failed`, ...).
-    pub async fn item_status(&self, owner: &str, id: &str, job_type: Option<&str>) -> Result<Value> {
+    pub async fn item_status(
+        &self,
+        owner: &str,
+        id: &str,
+        job_type: Option<&str>,
+    ) -> Result<Value> {
         let url = self.portal().sharing(&format!(
             "{}/items/{}/status",
             user_path(owner, None),
             path_segment(id)
         ));
-        self.json(Call::get(&url).param_opt("jobType", job_type)).await
+        self.json(Call::get(&url).param_opt("jobType", job_type))
+            .await
     }
 
     /// `items/{id}/addResources`: one resource file under `prefix` (`None` = top level).
@@ -258,7 +281,12 @@ impl Client {
             .param("fileName", &file.file_name)
             .param_opt("resourcesPrefix", prefix.filter(|p| !p.is_empty()))
             .param("access", "inherit")
-            .part_file("file", &file.path, &file.file_name, mime_for(&file.file_name));
+            .part_file(
+                "file",
+                &file.path,
+                &file.file_name,
+                mime_for(&file.file_name),
+            );
         let v: Value = self.json(call).await?;
         check_success(&url, &v)
     }

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use serde_json::Value;
 
 use super::portal::path_segment;
+use crate::client::Client;
 use crate::client::error::{Error, Result};
 use crate::client::request::Call;
-use crate::client::Client;
 
 /// What `createService` created.
 #[derive(Debug, Clone)]
@@ -221,9 +221,7 @@ impl Client {
     /// `{layer}/deleteFeatures?where=1=1`: empties a layer (overwrite after staging).
     pub async fn truncate_layer(&self, layer_url: &str) -> Result<()> {
         let url = format!("{}/deleteFeatures", layer_url.trim_end_matches('/'));
-        let v: Value = self
-            .json(Call::post(&url).param("where", "1=1"))
-            .await?;
+        let v: Value = self.json(Call::post(&url).param("where", "1=1")).await?;
         check_success(&url, &v)
     }
 }
