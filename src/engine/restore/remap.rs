@@ -81,7 +81,7 @@ impl Remap {
                 pairs.push((eo, en));
             }
         }
-        pairs.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        pairs.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
         let mut out = String::with_capacity(text.len());
         let mut count = 0;
         let mut i = 0;
