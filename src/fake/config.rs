@@ -28,6 +28,13 @@ pub struct FakeConfig {
     /// When > 0, the hosted service `Big_Layer` (item owned by the admin) has one point layer
     /// with this many rows generated on demand (default 0).
     pub large_layer_features: usize,
+    /// An org to restore into: the same users (without folders) and groups (same titles, other
+    /// ids), another org id, no items and no hosted services (default false).
+    pub empty_org: bool,
+    /// Play ArcGIS Enterprise instead of ArcGIS Online (default false): `portals/self` says
+    /// `isPortal: true`, and `addItem`/`createService` honour `itemIdToCreate`, which ArcGIS
+    /// Online silently ignores (a fresh id is assigned).
+    pub enterprise: bool,
 }
 
 impl Default for FakeConfig {
@@ -43,6 +50,8 @@ impl Default for FakeConfig {
             fail_ratio_5xx: 0.0,
             large_file_bytes: 0,
             large_layer_features: 0,
+            empty_org: false,
+            enterprise: false,
         }
     }
 }

@@ -185,7 +185,9 @@ pub async fn status(
     if let Err(r) = owner_or_admin(&s, &ctx, &user, &id) {
         return r;
     }
+    let uploading = s.uploads.lock().expect("uploads").contains_key(&id);
     let state = match ctx.param("jobId") {
+        None if uploading => "partial",
         None => "completed",
         Some(job) => {
             let mut jobs = s.jobs.lock().expect("jobs lock");
@@ -234,5 +236,7 @@ pub async fn delete(
     org.items.retain(|it| it.id != id);
     org.relationships.retain(|r| r.origin != id && r.dest != id);
     org.reindex();
+    drop(org);
+    s.hosted.remove_service_of_item(&id);
     respond::json(&ctx, &json!({"success": true, "itemId": id}))
 }

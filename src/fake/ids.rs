@@ -24,3 +24,19 @@ pub fn secret(len: usize) -> String {
 pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
+
+/// A fresh random item id (32 lowercase hex), as the portal assigns to new items.
+pub fn new_item_id() -> String {
+    let mut rng = rand::rng();
+    (0..16)
+        .map(|_| format!("{:02x}", rng.random::<u8>()))
+        .collect()
+}
+
+/// Whether `id` has the shape of an item id (32 lowercase hex characters).
+pub fn is_item_id(id: &str) -> bool {
+    id.len() == 32
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}

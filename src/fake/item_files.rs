@@ -13,7 +13,8 @@ use axum::response::Response;
 use serde_json::json;
 use std::sync::Arc;
 
-fn mime_for(path: &str) -> &'static str {
+/// The MIME type for a file name, from its extension.
+pub fn mime_for(path: &str) -> &'static str {
     let ext = path.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
     match ext.as_str() {
         "png" => "image/png",

@@ -9,18 +9,24 @@
 pub mod features;
 pub mod sample;
 
+mod add_item;
 mod auth_routes;
 mod bench;
 mod community;
 mod config;
 mod content;
+mod create_service;
 mod ctx;
+mod empty;
 mod export;
 mod faults;
 mod generated;
 mod ids;
 mod info_routes;
+mod inspect;
+mod item_fields;
 mod item_files;
+mod item_ops;
 mod items;
 mod knobs;
 mod middleware;
@@ -30,6 +36,7 @@ mod oauth;
 mod png;
 mod portal;
 mod query;
+mod resources_write;
 mod respond;
 mod router;
 mod search;
@@ -37,11 +44,14 @@ mod seed;
 mod seed_items;
 mod server;
 mod services;
+mod sharing;
 mod state;
 mod stream_data;
 mod tls;
 mod tokens;
+mod upload;
 mod views;
+mod write_auth;
 
 #[cfg(test)]
 mod tests;

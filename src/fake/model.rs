@@ -135,6 +135,10 @@ pub struct Item {
     pub spatial_reference: Option<String>,
     pub access_information: Option<String>,
     pub license_info: Option<String>,
+    /// Item culture such as `en-us`.
+    pub culture: Option<String>,
+    /// Content categories (`/Categories/...` paths).
+    pub categories: Vec<String>,
     pub url: Option<String>,
     pub properties: Option<Value>,
     /// `private`, `shared`, `org` or `public` (shared is derived from groups).

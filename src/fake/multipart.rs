@@ -1,5 +1,5 @@
-//! Minimal multipart/form-data reader for the request log: text fields as values, file parts
-//! as `<file NAME, N bytes>`.
+//! Minimal multipart/form-data reader: text fields for the request log and parameters, file
+//! parts with their bytes for uploads.
 
 use std::collections::BTreeMap;
 
@@ -14,9 +14,22 @@ fn attr(disposition: &str, key: &str) -> Option<String> {
     Some(disposition[start..end].to_string())
 }
 
-/// The fields of a multipart body with `boundary`.
-pub fn fields(body: &[u8], boundary: &str) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
+/// One part of a multipart body.
+#[derive(Debug, Clone)]
+pub struct Part {
+    /// The form field name.
+    pub name: String,
+    /// The file name, for file parts.
+    pub file_name: Option<String>,
+    /// The part's own `Content-Type`, if any.
+    pub content_type: Option<String>,
+    /// The raw content.
+    pub bytes: bytes::Bytes,
+}
+
+/// Every part of a multipart body with `boundary`, in order.
+pub fn parts(body: &[u8], boundary: &str) -> Vec<Part> {
+    let mut out = Vec::new();
     let delim = format!("--{boundary}");
     let mut rest = body;
     while let Some(pos) = find(rest, delim.as_bytes()) {
@@ -30,20 +43,55 @@ pub fn fields(body: &[u8], boundary: &str) -> BTreeMap<String, String> {
         let value = content[..end]
             .strip_suffix(b"\r\n")
             .unwrap_or(&content[..end]);
-        let disposition = head
-            .lines()
-            .find(|l| l.to_ascii_lowercase().starts_with("content-disposition"))
-            .unwrap_or("");
-        if let Some(name) = attr(disposition, "name") {
-            let v = match attr(disposition, "filename") {
-                Some(f) => format!("<file {f}, {} bytes>", value.len()),
-                None => String::from_utf8_lossy(value).to_string(),
-            };
-            out.insert(name, v);
+        let header = |key: &str| {
+            head.lines()
+                .find(|l| l.to_ascii_lowercase().starts_with(key))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, v)| v.trim().to_string())
+        };
+        let disposition = header("content-disposition").unwrap_or_default();
+        if let Some(name) = attr(&disposition, "name") {
+            out.push(Part {
+                name,
+                file_name: attr(&disposition, "filename"),
+                content_type: header("content-type"),
+                bytes: bytes::Bytes::copy_from_slice(value),
+            });
         }
         rest = &content[end..];
     }
     out
+}
+
+/// The fields of a multipart body with `boundary`: text as values, files as
+/// `<file NAME, N bytes>`.
+pub fn fields(body: &[u8], boundary: &str) -> BTreeMap<String, String> {
+    parts(body, boundary)
+        .into_iter()
+        .map(|p| {
+            let v = match &p.file_name {
+                Some(f) => format!("<file {f}, {} bytes>", p.bytes.len()),
+                None => String::from_utf8_lossy(&p.bytes).to_string(),
+            };
+            (p.name, v)
+        })
+        .collect()
+}
+
+/// The file parts of a request (empty unless it is `multipart/form-data`), by field name.
+pub fn files(headers: &axum::http::HeaderMap, body: &[u8]) -> BTreeMap<String, Part> {
+    let ct = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    match boundary(ct) {
+        Some(b) => parts(body, &b)
+            .into_iter()
+            .filter(|p| p.file_name.is_some())
+            .map(|p| (p.name.clone(), p))
+            .collect(),
+        None => BTreeMap::new(),
+    }
 }
 
 /// The boundary of a `multipart/form-data` content type.

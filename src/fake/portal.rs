@@ -40,6 +40,11 @@ pub async fn portal_self(
         "defaultBasemap": {"title": "Topographic"}, "helperServices": {},
         "authorizedCrossOriginDomains": [], "subscriptionInfo": {"type": "In House", "state": "active"}
     });
+    if s.enterprise {
+        v["isPortal"] = json!(true);
+        v["portalMode"] = json!("singletenant");
+        v["portalName"] = json!("ArcGIS Enterprise");
+    }
     if let Some(u) = caller.as_deref().and_then(|c| org.user(c)) {
         v["user"] = user_json(&org, u, UserView::Private);
     }

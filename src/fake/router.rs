@@ -2,8 +2,8 @@
 
 use super::state::Shared;
 use super::{
-    auth_routes, community, content, export, info_routes, item_files, items, oauth, portal,
-    respond, search,
+    add_item, auth_routes, community, content, create_service, export, info_routes, item_files,
+    item_ops, items, oauth, portal, respond, search, sharing,
 };
 use axum::Router;
 use axum::routing::any;
@@ -36,6 +36,10 @@ pub fn portal_router(shared: Arc<Shared>) -> Router {
         .route(&r("/portals/self/roles"), any(portal::roles))
         .route(&r("/portals/{id}/roles"), any(portal::roles))
         .route(&r("/portals/{id}/users"), any(portal::users))
+        .route(
+            &r("/portals/{id}/isServiceNameAvailable"),
+            any(create_service::is_name_available),
+        )
         .route(&r("/community/self"), any(community::me))
         .route(&r("/community/users/{user}"), any(community::user))
         .route(&r("/community/groups"), any(community::groups))
@@ -55,6 +59,43 @@ pub fn portal_router(shared: Arc<Shared>) -> Router {
             any(items::owner_view),
         )
         .route(&r("/content/users/{user}/export"), any(export::export))
+        .route(&r("/content/users/{user}/addItem"), any(add_item::add_root))
+        .route(
+            &r("/content/users/{user}/{folder}/addItem"),
+            any(add_item::add_in_folder),
+        )
+        .route(
+            &r("/content/users/{user}/createService"),
+            any(create_service::create_root),
+        )
+        .route(
+            &r("/content/users/{user}/{folder}/createService"),
+            any(create_service::create_in_folder),
+        )
+        .route(
+            &r("/content/users/{user}/createFolder"),
+            any(sharing::create_folder),
+        )
+        .route(
+            &r("/content/users/{user}/addRelationship"),
+            any(sharing::add_relationship),
+        )
+        .route(
+            &r("/content/users/{user}/removeRelationship"),
+            any(sharing::remove_relationship),
+        )
+        .route(
+            &r("/content/users/{user}/shareItems"),
+            any(sharing::share_items),
+        )
+        .route(
+            &r("/content/users/{user}/items/{id}/{op}"),
+            any(item_ops::root_op),
+        )
+        .route(
+            &r("/content/users/{user}/{folder}/items/{id}/{op}"),
+            any(item_ops::folder_op),
+        )
         .route(
             &r("/content/users/{user}/items/{id}/status"),
             any(export::status),

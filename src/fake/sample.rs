@@ -4,6 +4,8 @@
 
 /// Org id (16 characters, like ArcGIS Online).
 pub const ORG_ID: &str = "RvW8tQd3Xk2LmP9z";
+/// Org id of a portal started with `FakeConfig::empty_org` (differs from [`ORG_ID`]).
+pub const EMPTY_ORG_ID: &str = "Em9tYOrgB4kQ9wZ2";
 /// Org name.
 pub const ORG_NAME: &str = "Riverside Water (demo)";
 /// `urlKey` reported by `portals/self`.

@@ -137,14 +137,19 @@ impl FakePortal {
             hosted_services: format!("{}/{ORG_ID}/arcgis/rest/services", urls.services),
             foreign_services: format!("{}/arcgis/rest/services", urls.foreign),
         };
-        let mut org = sample_org(&seed_urls, config.generated_items);
-        super::bench::add_bench_items(
-            &mut org,
-            &seed_urls,
-            config.large_file_bytes,
-            config.large_layer_features,
-        );
-        org.reindex();
+        let org = if config.empty_org {
+            super::empty::empty_org(&seed_urls)
+        } else {
+            let mut org = sample_org(&seed_urls, config.generated_items);
+            super::bench::add_bench_items(
+                &mut org,
+                &seed_urls,
+                config.large_file_bytes,
+                config.large_layer_features,
+            );
+            org.reindex();
+            org
+        };
         let shared = Arc::new(Shared {
             org: RwLock::new(org),
             tokens: Mutex::new(TokenStore::default()),
@@ -157,8 +162,10 @@ impl FakePortal {
             latency: Mutex::new(config.latency),
             token_ttl: Mutex::new(config.token_ttl),
             refresh_ttl: config.refresh_token_ttl,
-            hosted: services::hosted_store(config.large_layer_features),
+            hosted: services::hosted_store(config.large_layer_features, config.empty_org),
             jobs: Mutex::new(Default::default()),
+            enterprise: config.enterprise,
+            uploads: Mutex::new(Default::default()),
         });
         let cancel = CancellationToken::new();
         let acceptor = tls.as_ref().map(|t| t.acceptor.clone());

@@ -28,10 +28,22 @@ impl CallerAuth for PortalAuth {
             .validate(&token, referer.as_deref())
             .map(Some)
     }
+
+    fn can_manage(&self, caller: &str, service_item_id: &str) -> bool {
+        let org = self.0.org();
+        org.is_admin(Some(caller))
+            || org
+                .item(service_item_id)
+                .is_some_and(|it| it.owner == caller)
+    }
 }
 
-/// The hosted services of a new portal: the samples, plus `Big_Layer` when `big_layer > 0`.
-pub fn hosted_store(big_layer: usize) -> Arc<ServiceStore> {
+/// The hosted services of a new portal: the samples, plus `Big_Layer` when `big_layer > 0`;
+/// none for an empty org.
+pub fn hosted_store(big_layer: usize, empty: bool) -> Arc<ServiceStore> {
+    if empty {
+        return Arc::new(ServiceStore::empty());
+    }
     let store = ServiceStore::sample_hosted(ORG_ID);
     if big_layer > 0 {
         store.add_big_layer(big_layer);
@@ -39,9 +51,9 @@ pub fn hosted_store(big_layer: usize) -> Arc<ServiceStore> {
     Arc::new(store)
 }
 
-/// Path prefix of the hosted services (ArcGIS Online style).
-pub fn hosted_prefix() -> String {
-    format!("/{ORG_ID}/arcgis")
+/// Path prefix of the hosted services of org `org_id` (ArcGIS Online style).
+pub fn hosted_prefix(org_id: &str) -> String {
+    format!("/{org_id}/arcgis")
 }
 
 /// Path prefix on the foreign server.
@@ -53,7 +65,8 @@ pub fn hosted_router(shared: Arc<Shared>) -> Router {
         owning_system_url: Some(shared.urls.portal.clone()),
     };
     let store = shared.hosted.clone();
-    features::router(store, Arc::new(PortalAuth(shared)), info, hosted_prefix())
+    let prefix = hosted_prefix(&shared.org().id);
+    features::router(store, Arc::new(PortalAuth(shared)), info, prefix)
 }
 
 /// A stand-alone server knows none of the portal's tokens: any token is invalid (498),

@@ -35,6 +35,10 @@ pub struct Shared {
     pub hosted: Arc<ServiceStore>,
     /// Export jobs: job id -> status polls so far.
     pub jobs: Mutex<HashMap<String, u32>>,
+    /// ArcGIS Enterprise mode (honours `itemIdToCreate`).
+    pub enterprise: bool,
+    /// Multipart uploads not committed yet: item id -> parts.
+    pub uploads: Mutex<HashMap<String, super::upload::Upload>>,
 }
 
 impl Shared {
@@ -46,6 +50,20 @@ impl Shared {
     /// Current access-token lifetime.
     pub fn token_ttl(&self) -> Duration {
         *self.token_ttl.lock().expect("token ttl lock")
+    }
+
+    /// Write access to the org.
+    pub fn org_mut(&self) -> std::sync::RwLockWriteGuard<'_, Org> {
+        self.org.write().expect("org lock")
+    }
+
+    /// `{services origin}/{orgId}/arcgis/rest/services`.
+    pub fn hosted_services_url(&self) -> String {
+        format!(
+            "{}{}/rest/services",
+            self.urls.services,
+            super::services::hosted_prefix(&self.org().id)
+        )
     }
 
     /// Read access to the org.

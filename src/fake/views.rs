@@ -35,12 +35,12 @@ pub fn item_json(org: &Org, item: &Item, caller: Option<&str>, view: ItemView) -
     put("thumbnail", json!(item.thumbnail));
     put("documentation", Value::Null);
     put("extent", json!(item.extent));
-    put("categories", json!([]));
+    put("categories", json!(item.categories));
     put("spatialReference", json!(item.spatial_reference));
     put("accessInformation", json!(item.access_information));
     put("classification", Value::Null);
     put("licenseInfo", json!(item.license_info));
-    put("culture", json!("en-us"));
+    put("culture", json!(item.culture));
     put("properties", item.properties.clone().unwrap_or(Value::Null));
     put("advancedSettings", Value::Null);
     put("url", json!(item.url));

@@ -166,6 +166,9 @@ pub(crate) fn service_root(services: &[Service], svc: &Service) -> Value {
     if let Some(last) = last {
         m.insert("editingInfo".into(), json!({"lastEditDate": last}));
     }
+    for (k, v) in &svc.overlay {
+        m.insert(k.clone(), v.clone());
+    }
     Value::Object(m)
 }
 
@@ -311,6 +314,9 @@ pub(crate) fn layer_definition(services: &[Service], svc: &Service, l: &Layer) -
         "Query"
     };
     m.insert("capabilities".into(), caps.into());
+    for (k, v) in &l.definition {
+        m.insert(k.clone(), v.clone());
+    }
     Value::Object(m)
 }
 

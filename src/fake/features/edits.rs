@@ -40,7 +40,7 @@ fn layer_mut<'a>(
 
 /// Sets the data edit date of `service/layer_id` and of every view layer reading from it to
 /// now, strictly later than the layer's previous `lastEditDate`. Returns the new date.
-fn bump(services: &mut [Service], service: &str, layer_id: i64) -> i64 {
+pub(crate) fn bump(services: &mut [Service], service: &str, layer_id: i64) -> i64 {
     let mut date = now_ms();
     for s in services.iter() {
         for l in &s.layers {
@@ -173,7 +173,8 @@ impl ServiceStore {
     }
 }
 
-fn content_type(name: &str) -> &'static str {
+/// The MIME type of an attachment file name.
+pub(crate) fn content_type(name: &str) -> &'static str {
     match name
         .rsplit('.')
         .next()

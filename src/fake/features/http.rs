@@ -6,7 +6,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-/// Request parameters, merged from the query string and an urlencoded POST body.
+/// Request parameters, merged from the query string and an urlencoded or multipart POST body
+/// (text fields only).
 /// Names are matched case-insensitively, as ArcGIS Server does.
 #[derive(Debug, Default)]
 pub(crate) struct Params(HashMap<String, String>);
@@ -27,6 +28,13 @@ impl Params {
         if !body.is_empty() && (ctype.is_empty() || ctype.contains("x-www-form-urlencoded")) {
             for (k, v) in url::form_urlencoded::parse(body) {
                 map.insert(k.to_ascii_lowercase(), v.into_owned());
+            }
+        } else if let Some(b) = crate::fake::multipart::boundary(ctype) {
+            for p in crate::fake::multipart::parts(body, &b) {
+                if p.file_name.is_none() {
+                    let v = String::from_utf8_lossy(&p.bytes).into_owned();
+                    map.insert(p.name.to_ascii_lowercase(), v);
+                }
             }
         }
         Params(map)

@@ -5,7 +5,9 @@
 //! `queryAttachments`, attachment lists and downloads) from a [`ServiceStore`]. Access control
 //! is delegated to a [`CallerAuth`] supplied by the portal side of the fake.
 
+mod admin;
 mod attachments;
+mod define;
 mod definitions;
 mod edits;
 mod export_support;
@@ -20,6 +22,8 @@ mod sample_data;
 mod stats;
 mod store;
 mod where_clause;
+mod write;
+mod write_routes;
 
 #[cfg(test)]
 mod tests;
@@ -36,6 +40,13 @@ pub trait CallerAuth: Send + Sync + 'static {
         headers: &axum::http::HeaderMap,
         token_param: Option<&str>,
     ) -> Result<Option<String>, u16>;
+
+    /// Whether `caller` may administer and always edit the service whose item is
+    /// `service_item_id` (its owner or an org admin). Default: nobody.
+    fn can_manage(&self, caller: &str, service_item_id: &str) -> bool {
+        let _ = (caller, service_item_id);
+        false
+    }
 }
 
 /// Facts about the ArcGIS Server that hosts the services.

@@ -56,6 +56,8 @@ pub(crate) struct Field {
     pub nullable: bool,
     /// A coded-value domain as REST JSON, if any.
     pub domain: Option<Value>,
+    /// The field JSON exactly as given to `addToDefinition` (served verbatim), if any.
+    pub raw: Option<Value>,
 }
 
 impl Field {
@@ -75,6 +77,7 @@ impl Field {
             length,
             nullable,
             domain: None,
+            raw: None,
         }
     }
 
@@ -100,6 +103,9 @@ impl Field {
 
     /// The field as it appears in a layer definition's `fields` array.
     pub(crate) fn to_json(&self) -> Value {
+        if let Some(raw) = &self.raw {
+            return raw.clone();
+        }
         let mut m = Map::new();
         m.insert("name".into(), self.name.clone().into());
         m.insert("type".into(), self.ftype.esri().into());
@@ -220,12 +226,24 @@ pub(crate) struct Layer {
     pub view_source: Option<ViewSource>,
     /// Rows generated on demand from the object id (benchmark layer); `features` stays empty.
     pub lazy: Option<super::lazy::LazyRows>,
+    /// Definition keys given to `addToDefinition` (drawingInfo, types, templates, indexes, …),
+    /// served over the generated ones.
+    pub definition: Map<String, Value>,
+    /// Highest object id ever assigned (object ids are never reused).
+    pub oid_seq: i64,
 }
 
 impl Layer {
     /// A layer with geometry, `false` for a table.
     pub(crate) fn is_feature_layer(&self) -> bool {
         self.geometry_type.is_some()
+    }
+
+    /// The next object id to assign (never reused after deletes).
+    pub(crate) fn next_oid(&mut self) -> i64 {
+        let max = self.features.iter().map(|f| f.oid).max().unwrap_or(0);
+        self.oid_seq = self.oid_seq.max(max) + 1;
+        self.oid_seq
     }
 
     /// Looks up a field by name, case-insensitively.
@@ -248,12 +266,20 @@ pub(crate) struct Service {
     pub capabilities: String,
     /// Layers and tables, in id order.
     pub layers: Vec<Layer>,
+    /// Service keys given in `createParameters` (spatialReference, extents, editorTrackingInfo,
+    /// …), served over the generated ones.
+    pub overlay: Map<String, Value>,
 }
 
 impl Service {
     /// A layer or table by id.
     pub(crate) fn layer(&self, id: i64) -> Option<&Layer> {
         self.layers.iter().find(|l| l.id == id)
+    }
+
+    /// A layer or table by id, for changes.
+    pub(crate) fn layer_mut(&mut self, id: i64) -> Option<&mut Layer> {
+        self.layers.iter_mut().find(|l| l.id == id)
     }
 
     /// True when every layer reads from another service.

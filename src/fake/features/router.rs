@@ -15,11 +15,12 @@ use super::http::{self, Format, Params, error_body, json_response, not_supported
 use super::store::find;
 use super::{CallerAuth, ServerInfo, ServiceStore, attachments, query, related};
 
-struct AppState {
-    store: Arc<ServiceStore>,
-    auth: Arc<dyn CallerAuth>,
-    info: ServerInfo,
-    prefix: String,
+/// What every feature-service handler shares.
+pub(crate) struct AppState {
+    pub(crate) store: Arc<ServiceStore>,
+    pub(crate) auth: Arc<dyn CallerAuth>,
+    pub(crate) info: ServerInfo,
+    pub(crate) prefix: String,
 }
 
 /// Serves `{path_prefix}/rest/info` and `{path_prefix}/rest/services/{name}/FeatureServer[/...]`.
@@ -42,6 +43,10 @@ pub fn router(
     Router::new()
         .route(&format!("{prefix}/rest/info"), any(rest_info))
         .route(&format!("{prefix}/rest/services/{{*rest}}"), any(services))
+        .route(
+            &format!("{prefix}/rest/admin/services/{{*rest}}"),
+            any(super::write_routes::admin),
+        )
         .with_state(state)
 }
 
@@ -86,11 +91,17 @@ async fn rest_info(
 async fn services(
     State(st): State<Arc<AppState>>,
     Path(rest): Path<String>,
+    method: axum::http::Method,
     headers: HeaderMap,
     uri: Uri,
     body: Bytes,
 ) -> Response {
     let params = Params::from_request(&uri, &headers, &body);
+    if let Some(resp) =
+        super::write_routes::feature_write(&st, &rest, &method, &headers, &body, &params)
+    {
+        return resp;
+    }
     let format = params.format();
     match dispatch(&st, &rest, &headers, &uri, &params, &format) {
         Ok(resp) => resp,

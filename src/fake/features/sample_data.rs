@@ -118,6 +118,8 @@ pub(crate) fn layer(
         attachments: Vec::new(),
         view_source: None,
         lazy: None,
+        definition: Map::new(),
+        oid_seq: 0,
     }
 }
 
@@ -479,6 +481,7 @@ pub(crate) fn service(
         max_record_count: 2000,
         capabilities: "Query,Extract,Create,Update,Delete,Editing".into(),
         layers,
+        overlay: Map::new(),
     }
 }
 

@@ -10,6 +10,9 @@ mod infra;
 mod oauth;
 mod search;
 mod services;
+mod write_items;
+mod write_services;
+mod write_util;
 
 use super::sample::*;
 use super::{FakeConfig, FakePortal};
