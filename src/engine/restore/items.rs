@@ -139,11 +139,23 @@ async fn content(
     archive: &mut ItemArchive,
     item: &Value,
     remap: &Remap,
+    notes: &mut Vec<String>,
 ) -> Result<ItemContent, String> {
     if archive.has("data.json") {
         let bytes = archive.read("data.json")?;
         let text = String::from_utf8(bytes).map_err(|_| "data.json is not UTF-8".to_string())?;
-        return Ok(ItemContent::Text(remap.rewrite(&text).text));
+        let mut text = remap.rewrite(&text).text;
+        if serde_json::from_str::<Value>(&text).is_err()
+            && let Some(fixed) = super::remap::escape_raw_controls(&text)
+            && serde_json::from_str::<Value>(&fixed).is_ok()
+        {
+            notes.push(
+                "raw control characters in the JSON data were escaped (the portal refuses them)"
+                    .into(),
+            );
+            text = fixed;
+        }
+        return Ok(ItemContent::Text(text));
     }
     if let Some(name) = archive.names_under("data/").first().cloned() {
         let (path, _) = archive.extract(&name, &ctx.spool)?;
@@ -169,7 +181,7 @@ pub async fn restore_item(
     let item = archive.json("item.json")?.unwrap_or(Value::Null);
     let remap = ctx.remap();
     let (thumbnail, metadata) = side_files(&mut archive, &ctx.spool)?;
-    let mut data = content(ctx, &mut archive, &item, &remap).await?;
+    let mut data = content(ctx, &mut archive, &item, &remap, notes).await?;
     let mut params = metadata_params(&item, &remap, update.is_none());
     // A URL is sent as `url` by content(); other items keep their URL as a parameter.
     let own_url = text(&item, "url").filter(|u| !u.is_empty());

@@ -149,6 +149,38 @@ impl Remap {
     }
 }
 
+/// Escapes raw control characters inside JSON strings (`\t` → `\\t`, U+0001 → `\\u0001`),
+/// which strict portals refuse (CONT_0057) although they once served them. Everything else,
+/// whitespace between tokens included, stays as it is. Returns `None` when nothing changed.
+pub fn escape_raw_controls(text: &str) -> Option<String> {
+    let mut out = String::with_capacity(text.len() + 8);
+    let (mut in_string, mut escaped, mut changed) = (false, false, false);
+    for ch in text.chars() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if ch == '\\' {
+                escaped = true;
+            } else if ch == '"' {
+                in_string = false;
+            } else if (ch as u32) < 0x20 {
+                changed = true;
+                match ch {
+                    '\t' => out.push_str("\\t"),
+                    '\n' => out.push_str("\\n"),
+                    '\r' => out.push_str("\\r"),
+                    c => out.push_str(&format!("\\u{:04x}", c as u32)),
+                }
+                continue;
+            }
+        } else if ch == '"' {
+            in_string = true;
+        }
+        out.push(ch);
+    }
+    changed.then_some(out)
+}
+
 fn is_word(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_'
 }
@@ -221,6 +253,15 @@ mod tests {
         assert_eq!(out.text, text);
         assert_eq!(out.ids_replaced + out.urls_replaced, 0);
         assert_eq!(out.unknown_ids.iter().collect::<Vec<_>>(), vec![other]);
+    }
+
+    #[test]
+    fn raw_control_characters_in_strings_are_escaped_only_there() {
+        let text = "{\"a\":\"x\ty\u{1}\",\n\t\"b\":\"q\\\"\\t\"}";
+        let fixed = escape_raw_controls(text).unwrap();
+        assert_eq!(fixed, "{\"a\":\"x\\ty\\u0001\",\n\t\"b\":\"q\\\"\\t\"}");
+        assert!(serde_json::from_str::<serde_json::Value>(&fixed).is_ok());
+        assert_eq!(escape_raw_controls("{\"a\": 1}\n"), None);
     }
 
     #[test]
