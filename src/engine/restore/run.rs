@@ -155,11 +155,22 @@ pub async fn run_restore(
                 reused: out.outcome == Outcome::Skipped,
             }),
         }
+        if out.outcome == Outcome::Ok
+            && let Some(new_id) = &out.new_id
+        {
+            ctx.journal.record(done_entry(planned, new_id));
+        }
         outcomes.push(out);
     }
-    // Relationships once every item exists.
+    // Relationships once every item exists; items an earlier run finished (journal) take part
+    // too, because their partners may only exist now (a duplicate is only a note).
     for (planned, out) in plan.items.iter().zip(outcomes.iter_mut()) {
-        if out.outcome != Outcome::Ok || planned.action == Action::Skip {
+        let from_journal = planned.action == Action::Skip
+            && planned
+                .journal
+                .as_ref()
+                .is_some_and(|j| j.stage == Stage::Done);
+        if !(out.outcome == Outcome::Ok && planned.action != Action::Skip || from_journal) {
             continue;
         }
         let Some(new_id) = out.new_id.clone() else {
@@ -167,13 +178,11 @@ pub async fn run_restore(
         };
         match add_relationships(&ctx, planned, &new_id).await {
             Ok(notes) => out.notes.extend(notes),
+            Err(e) if from_journal => out.notes.push(e),
             Err(e) => {
                 out.outcome = Outcome::Failed;
                 out.reason = Some(e);
             }
-        }
-        if out.outcome == Outcome::Ok {
-            ctx.journal.record(done_entry(planned, &new_id));
         }
     }
     let _ = std::fs::remove_dir_all(&spool);
