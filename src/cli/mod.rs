@@ -9,6 +9,7 @@ pub mod logging;
 pub mod login;
 pub mod ping;
 pub mod report;
+pub mod restore;
 pub mod scan;
 pub mod tui_start;
 
@@ -59,6 +60,8 @@ pub enum Command {
     Snapshots(archive_cmds::SnapshotsArgs),
     /// Check every archive of a snapshot against its manifest.
     Verify(archive_cmds::VerifyArgs),
+    /// Restore items of a snapshot into the same or another portal.
+    Restore(Box<restore::RestoreArgs>),
     /// Remove old snapshots by a keep policy.
     Prune(archive_cmds::PruneArgs),
     /// Run agol-tui on the built-in sample portal (no account needed).
@@ -212,6 +215,7 @@ pub async fn run(cli: Cli) -> Result<i32, CliError> {
         Some(Command::Backup(args)) => backup::run(&cli, args).await,
         Some(Command::Snapshots(args)) => archive_cmds::snapshots(args),
         Some(Command::Verify(args)) => archive_cmds::verify(args),
+        Some(Command::Restore(args)) => restore::run(&cli, args).await,
         Some(Command::Prune(args)) => archive_cmds::prune_cmd(args),
         Some(Command::Demo(args)) => {
             let keymap = match &cli.config {

@@ -23,12 +23,36 @@ pub enum Method {
     Post,
 }
 
+/// The body of one multipart file part; rebuilt for every attempt (files are reopened and
+/// streamed, never held in memory).
+#[derive(Debug, Clone)]
+pub enum PartBody {
+    /// A file on disk, streamed.
+    File(std::path::PathBuf),
+    /// Bytes already in memory (small parts, `addPart` chunks).
+    Bytes(Bytes),
+}
+
+/// One file part of a multipart POST.
+#[derive(Debug, Clone)]
+pub struct FilePart {
+    /// The form field name (`file`, `thumbnail`, `metadata`, `attachment`, ...).
+    pub name: String,
+    /// Where the bytes come from.
+    pub body: PartBody,
+    /// The file name sent in `Content-Disposition`.
+    pub file_name: String,
+    /// The part's `Content-Type`.
+    pub mime: String,
+}
+
 /// One logical request to a portal or ArcGIS Server.
 #[derive(Debug, Clone)]
 pub struct Call {
     method: Method,
     url: String,
     params: Vec<(String, String)>,
+    parts: Vec<FilePart>,
     safe: bool,
     json: bool,
     anonymous: bool,
@@ -41,6 +65,7 @@ impl Call {
             method: Method::Get,
             url: url.into(),
             params: Vec::new(),
+            parts: Vec::new(),
             safe: true,
             json: true,
             anonymous: false,
@@ -76,6 +101,47 @@ impl Call {
             Some(v) => self.param(name, v),
             None => self,
         }
+    }
+
+    /// Adds a file part streamed from `path`; the call becomes a multipart POST.
+    pub fn part_file(
+        mut self,
+        name: &str,
+        path: impl Into<std::path::PathBuf>,
+        file_name: &str,
+        mime: &str,
+    ) -> Self {
+        self.method = Method::Post;
+        self.parts.push(FilePart {
+            name: name.to_string(),
+            body: PartBody::File(path.into()),
+            file_name: file_name.to_string(),
+            mime: mime.to_string(),
+        });
+        self
+    }
+
+    /// Adds a file part from bytes in memory; the call becomes a multipart POST.
+    pub fn part_bytes(
+        mut self,
+        name: &str,
+        bytes: impl Into<Bytes>,
+        file_name: &str,
+        mime: &str,
+    ) -> Self {
+        self.method = Method::Post;
+        self.parts.push(FilePart {
+            name: name.to_string(),
+            body: PartBody::Bytes(bytes.into()),
+            file_name: file_name.to_string(),
+            mime: mime.to_string(),
+        });
+        self
+    }
+
+    /// True when the call is sent as `multipart/form-data`.
+    pub fn is_multipart(&self) -> bool {
+        !self.parts.is_empty()
     }
 
     /// Asks for raw bytes: no `f=json` is added.
@@ -207,7 +273,15 @@ impl Client {
                 }
                 return Err(err);
             }
-            if call.safe && err.is_retryable() && attempt < policy.max_attempts {
+            // Writes are retried only when the server refused them unprocessed (429): throttling
+            // slows a restore down instead of failing it, so it gets more patience.
+            let throttled = is_throttled(&err);
+            let limit = if throttled {
+                policy.max_attempts.max(THROTTLE_ATTEMPTS)
+            } else {
+                policy.max_attempts
+            };
+            if (call.safe && err.is_retryable() || !call.safe && throttled) && attempt < limit {
                 let wait = policy.delay(attempt, err.retry_after());
                 tracing::warn!(url = %call.url, attempt, wait_ms = wait.as_millis() as u64, error = %err, "retrying");
                 tokio::time::sleep(wait).await;
@@ -238,7 +312,12 @@ impl Client {
                 if let Some(t) = token {
                     params.push(("token".into(), t.expose_secret().to_string()));
                 }
-                http.post(&call.url).form(&params)
+                if call.parts.is_empty() {
+                    http.post(&call.url).form(&params)
+                } else {
+                    http.post(&call.url)
+                        .multipart(multipart_form(&call.url, params, &call.parts).await?)
+                }
             }
         };
         req = req.header(reqwest::header::REFERER, REFERER);
@@ -275,6 +354,58 @@ impl Client {
             auth.token(self).await.map(Some)
         })
     }
+}
+
+/// Attempts for a request the server throttled (429), writes included.
+pub const THROTTLE_ATTEMPTS: u32 = 8;
+
+/// True when the server refused the request because of throttling (HTTP 429, or 429 in the
+/// error envelope): nothing was processed, so even a write may be sent again.
+pub fn is_throttled(err: &Error) -> bool {
+    matches!(
+        err,
+        Error::Http { status: 429, .. } | Error::Api { code: 429, .. }
+    )
+}
+
+/// Builds a fresh multipart form: text fields first, then the file parts (files are opened
+/// now and streamed with their length, so a retry re-reads them from the start).
+async fn multipart_form(
+    url: &str,
+    params: Vec<(String, String)>,
+    parts: &[FilePart],
+) -> Result<reqwest::multipart::Form> {
+    use reqwest::multipart::{Form, Part};
+    let mut form = Form::new();
+    for (k, v) in params {
+        form = form.text(k, v);
+    }
+    for p in parts {
+        let local = |e: std::io::Error| Error::Transport {
+            kind: TransportKind::Other,
+            url: url.to_string(),
+            message: format!("cannot read the file to upload for `{}`: {e}", p.name),
+        };
+        let part = match &p.body {
+            PartBody::Bytes(b) => Part::bytes(b.to_vec()),
+            PartBody::File(path) => {
+                let file = tokio::fs::File::open(path).await.map_err(local)?;
+                let len = file.metadata().await.map_err(local)?.len();
+                let stream = tokio_util::io::ReaderStream::new(file);
+                Part::stream_with_length(reqwest::Body::wrap_stream(stream), len)
+            }
+        };
+        let part = part
+            .file_name(p.file_name.clone())
+            .mime_str(&p.mime)
+            .map_err(|e| Error::Transport {
+                kind: TransportKind::Other,
+                url: url.to_string(),
+                message: format!("bad content type `{}` for `{}`: {e}", p.mime, p.name),
+            })?;
+        form = form.part(p.name.clone(), part);
+    }
+    Ok(form)
 }
 
 fn auth_message(err: &Error) -> String {

@@ -5,6 +5,7 @@ pub mod archive;
 pub mod backup;
 pub mod inventory;
 pub mod progress;
+pub mod restore;
 pub mod scan;
 pub mod selection;
 pub mod storage;

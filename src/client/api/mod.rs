@@ -1,9 +1,11 @@
 //! The REST areas, one file each, as methods on [`Client`](super::Client).
 
+pub mod content_write;
 pub mod groups;
 pub mod items;
 pub mod portal;
 pub mod search;
+pub mod service_write;
 pub mod users;
 
 use serde::de::DeserializeOwned;

@@ -1,0 +1,246 @@
+//! `agol-tui restore --dest DIR [--snapshot ID] [SELECTION] [--target-profile P | --target-portal URL]
+//! [--target-owner U] [--target-folder F] [--on-conflict skip|overwrite|copy] [--dry-run]`.
+//!
+//! The target is the source profile's portal unless `--target-profile` / `--target-portal` (or
+//! `AGOL_TARGET_PORTAL`) says otherwise; target credentials come from `AGOL_TARGET_USERNAME`,
+//! `AGOL_TARGET_PASSWORD`, `AGOL_TARGET_TOKEN`, else the chosen profile's sign-in.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use secrecy::SecretString;
+use tokio_util::sync::CancellationToken;
+
+use super::connect::{connect, resolve};
+use super::report::CliSink;
+use super::{Cli, CliError, ConnectArgs, EXIT_OK, EXIT_PARTIAL, SelectionArgs};
+use crate::client::models::User;
+use crate::client::{Client, Credentials, PortalUrl};
+use crate::engine::archive::manifest::Outcome;
+use crate::engine::restore::context::Tuning;
+use crate::engine::restore::plan::{OnConflict, PlanInput};
+use crate::engine::restore::run::{RestoreOptions, run_restore};
+use crate::engine::selection::Selection;
+
+/// `restore` arguments.
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The backup destination directory.
+    #[arg(long, value_name = "DIR")]
+    pub dest: Option<PathBuf>,
+    /// Snapshot id (default: the latest).
+    #[arg(long, value_name = "ID")]
+    pub snapshot: Option<String>,
+    /// Restore into the portal of this profile.
+    #[arg(long, value_name = "P", conflicts_with = "target_portal")]
+    pub target_profile: Option<String>,
+    /// Restore into this portal (credentials from AGOL_TARGET_*).
+    #[arg(long, env = "AGOL_TARGET_PORTAL", value_name = "URL")]
+    pub target_portal: Option<String>,
+    /// Owner of the restored items (admins; default: the original owner on the same portal,
+    /// else you).
+    #[arg(long, value_name = "U")]
+    pub target_owner: Option<String>,
+    /// Folder for the restored items (created when missing; default: the original folder).
+    #[arg(long, value_name = "F")]
+    pub target_folder: Option<String>,
+    /// What to do with items that still exist in the target.
+    #[arg(long, value_name = "skip|overwrite|copy", default_value = "skip")]
+    pub on_conflict: String,
+    /// Ask for the original item ids (ArcGIS Enterprise 10.8.1+ only).
+    #[arg(long)]
+    pub preserve_ids: bool,
+    /// Print the plan and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print the plan or report as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// How to reach and sign in to the source portal (also the default target).
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+    /// Which items of the snapshot.
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+}
+
+/// Runs `restore`.
+pub async fn run(cli: &Cli, args: &RestoreArgs) -> Result<i32, CliError> {
+    let selection = Selection::from(&args.selection);
+    if selection.is_empty() {
+        return Err(CliError::usage(
+            "nothing selected: pass --all, or narrow with --id, --owner, --folder, --type or --tag",
+        ));
+    }
+    let on_conflict: OnConflict = args.on_conflict.parse().map_err(CliError::usage)?;
+    let (client, me, default_dest) = target(cli, args).await?;
+    let dest = args.dest.clone().or(default_dest).ok_or_else(|| {
+        CliError::usage("no destination: pass --dest DIR or set `destination` in the profile")
+    })?;
+    let options = RestoreOptions {
+        input: PlanInput {
+            dest,
+            snapshot: args.snapshot.clone(),
+            selection,
+            target_owner: args.target_owner.clone(),
+            target_folder: args.target_folder.clone(),
+            on_conflict,
+        },
+        dry_run: args.dry_run,
+        tuning: Tuning {
+            preserve_ids: args.preserve_ids,
+            ..Tuning::default()
+        },
+    };
+    let cancel = CancellationToken::new();
+    let ctrl_c = cancel.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            ctrl_c.cancel();
+        }
+    });
+    let sink = CliSink::new("restore");
+    let report = run_restore(&client, &me, &options, &sink, &cancel)
+        .await
+        .map_err(|e| {
+            if e.contains("--preserve-ids")
+                || e.contains("nothing selected")
+                || e.contains("not supported")
+            {
+                CliError::usage(e)
+            } else {
+                CliError::failure(e)
+            }
+        })?;
+    sink.finish();
+    if args.dry_run {
+        if args.json {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&report.plan).unwrap_or_default()
+            );
+        } else {
+            print!("{}", report.plan.render());
+            println!("dry run: nothing was changed");
+        }
+        return Ok(EXIT_OK);
+    }
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        );
+    }
+    let count = |o: Outcome| report.outcomes.iter().filter(|x| x.outcome == o).count();
+    for o in &report.outcomes {
+        match o.outcome {
+            Outcome::Failed => eprintln!(
+                "failed: {} ({}): {}",
+                o.title,
+                o.old_id,
+                o.reason.as_deref().unwrap_or("")
+            ),
+            _ => {
+                for n in &o.notes {
+                    eprintln!("note: {} ({}): {n}", o.title, o.old_id);
+                }
+            }
+        }
+    }
+    println!(
+        "restore {} into {}: {} items, {} restored, {} skipped, {} failed (journal {})",
+        report.plan.snapshot,
+        report.plan.target_portal,
+        report.outcomes.len(),
+        count(Outcome::Ok),
+        count(Outcome::Skipped),
+        count(Outcome::Failed),
+        report.journal.display()
+    );
+    Ok(if report.failed() == 0 {
+        EXIT_OK
+    } else {
+        EXIT_PARTIAL
+    })
+}
+
+/// The signed-in target client, its user, and the profile's default destination.
+async fn target(
+    cli: &Cli,
+    args: &RestoreArgs,
+) -> Result<(Client, User, Option<PathBuf>), CliError> {
+    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    if let Some(profile) = &args.target_profile {
+        let target_cli = Cli {
+            config: cli.config.clone(),
+            profile: Some(profile.clone()),
+            verbose: cli.verbose,
+            command: None,
+        };
+        let connect_args = ConnectArgs {
+            ca_file: args.connect.ca_file.clone(),
+            allow_http: args.connect.allow_http,
+            ..ConnectArgs::default()
+        };
+        let resolved = resolve(&target_cli, &connect_args)?;
+        let dest = resolved.profile.destination.clone();
+        let (client, me) = match target_env_credentials(resolved.username.clone())? {
+            Some(creds) => {
+                sign_in(resolved.portal.clone(), creds, resolved.ca_file.as_deref()).await?
+            }
+            None => connect(&resolved, &connect_args).await?,
+        };
+        return Ok((client, me, dest));
+    }
+    if let Some(portal) = &args.target_portal {
+        let portal = PortalUrl::parse(portal, args.connect.allow_http)?;
+        let creds = target_env_credentials(var("AGOL_TARGET_USERNAME"))?.ok_or_else(|| {
+            CliError::usage("no target credentials: set AGOL_TARGET_USERNAME and AGOL_TARGET_PASSWORD, or AGOL_TARGET_TOKEN, or use --target-profile")
+        })?;
+        let (client, me) = sign_in(portal, creds, args.connect.ca_file.as_deref()).await?;
+        let dest = resolve(cli, &args.connect)
+            .ok()
+            .and_then(|r| r.profile.destination);
+        return Ok((client, me, dest));
+    }
+    let resolved = resolve(cli, &args.connect)?;
+    let dest = resolved.profile.destination.clone();
+    let (client, me) = connect(&resolved, &args.connect).await?;
+    Ok((client, me, dest))
+}
+
+fn target_env_credentials(username: Option<String>) -> Result<Option<Credentials>, CliError> {
+    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    if let Some(token) = var("AGOL_TARGET_TOKEN") {
+        return Ok(Some(Credentials::Token {
+            token: SecretString::from(token),
+        }));
+    }
+    if let Some(password) = var("AGOL_TARGET_PASSWORD") {
+        let username = var("AGOL_TARGET_USERNAME").or(username).ok_or_else(|| {
+            CliError::usage(
+                "AGOL_TARGET_PASSWORD is set but no target username: set AGOL_TARGET_USERNAME",
+            )
+        })?;
+        return Ok(Some(Credentials::Password {
+            username,
+            password: SecretString::from(password),
+        }));
+    }
+    Ok(None)
+}
+
+async fn sign_in(
+    portal: PortalUrl,
+    creds: Credentials,
+    ca_file: Option<&std::path::Path>,
+) -> Result<(Client, User), CliError> {
+    let mut builder = Client::builder(portal).credentials(creds);
+    if let Some(ca) = ca_file {
+        builder = builder.ca_file(ca)?;
+    }
+    let client = builder.build()?;
+    client.sign_in().await?;
+    let me = client.community_self().await?;
+    Ok((client, me))
+}

@@ -1,0 +1,646 @@
+//! The restore plan: snapshot + target → per item create / update / skip with the reason, the
+//! target owner and folder, new service names, the id/URL remap table as far as it is known
+//! before writing, references to items left out, in dependency order (services and files, then
+//! maps, then apps, dashboards, stories, forms). Planning only reads from the target.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::journal::{Entry, Stage};
+use super::remap::Remap;
+use super::source::ItemArchive;
+use crate::client::Client;
+use crate::client::models::User;
+use crate::engine::archive::destination::Destination;
+use crate::engine::archive::manifest::{ManifestItem, Outcome};
+use crate::engine::selection::Selection;
+
+/// What to do when the item already exists in the target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OnConflict {
+    /// Leave the existing item alone (default).
+    #[default]
+    Skip,
+    /// Update the existing item in place.
+    Overwrite,
+    /// Create another copy.
+    Copy,
+}
+
+impl std::str::FromStr for OnConflict {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "skip" => Ok(OnConflict::Skip),
+            "overwrite" => Ok(OnConflict::Overwrite),
+            "copy" => Ok(OnConflict::Copy),
+            other => Err(format!(
+                "--on-conflict {other:?} is not one of skip, overwrite, copy"
+            )),
+        }
+    }
+}
+
+/// The action for one item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "action", rename_all = "lowercase")]
+pub enum Action {
+    /// Create a new item.
+    Create,
+    /// Update the existing target item `target` in place.
+    Update {
+        /// The target item id.
+        target: String,
+    },
+    /// Do nothing.
+    Skip,
+}
+
+/// How an item is rebuilt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// A hosted feature service: createService + addToDefinition + features + attachments.
+    HostedService,
+    /// A hosted view on a restored (or existing) source.
+    HostedView,
+    /// An item with JSON data (`text`).
+    Json,
+    /// An item with a file (`file`, or `addPart` when large).
+    File,
+    /// An item that is a URL (non-hosted services, web links).
+    Url,
+    /// An item with no data.
+    Bare,
+}
+
+/// One item of the plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlannedItem {
+    /// Id in the snapshot.
+    pub old_id: String,
+    /// Title.
+    pub title: String,
+    /// Item type.
+    #[serde(rename = "type")]
+    pub item_type: String,
+    /// How it is rebuilt.
+    pub kind: Kind,
+    /// What happens.
+    #[serde(flatten)]
+    pub action: Action,
+    /// Why.
+    pub reason: String,
+    /// Owner in the target.
+    pub target_owner: String,
+    /// Folder title in the target (`None` = root).
+    pub target_folder: Option<String>,
+    /// The service URL in the snapshot (hosted services and views).
+    pub old_service_url: Option<String>,
+    /// The service name to create (hosted services and views).
+    pub service_name: Option<String>,
+    /// The new id when already known (journal, overwrite).
+    pub new_id: Option<String>,
+    /// The item's journal entry from an earlier run into this target.
+    #[serde(skip)]
+    pub journal: Option<Entry>,
+    /// Ids referenced in its JSON that this restore does not include (left as they are).
+    pub external_refs: Vec<String>,
+    /// The archive, absolute.
+    #[serde(skip)]
+    pub archive: PathBuf,
+    /// Dependency tier (0 first).
+    pub tier: u8,
+}
+
+/// A whole plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct RestorePlan {
+    /// Snapshot id.
+    pub snapshot: String,
+    /// The portal the snapshot came from.
+    pub source_portal: String,
+    /// The portal restored into.
+    pub target_portal: String,
+    /// True when source and target are the same portal.
+    pub same_portal: bool,
+    /// Items in execution order.
+    pub items: Vec<PlannedItem>,
+    /// Old id → new id known before writing (journal, overwrite); the rest is filled in as
+    /// items are created.
+    #[serde(serialize_with = "ser_ids")]
+    pub remap: Remap,
+    /// Items of the snapshot that failed in the backup and cannot be restored.
+    pub not_in_snapshot: Vec<String>,
+}
+
+fn ser_ids<S: serde::Serializer>(r: &Remap, s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut m = s.serialize_map(Some(2))?;
+    m.serialize_entry("ids", &r.ids)?;
+    m.serialize_entry("urls", &r.urls)?;
+    m.end()
+}
+
+/// What planning needs to know.
+#[derive(Debug, Clone, Default)]
+pub struct PlanInput {
+    /// The destination.
+    pub dest: PathBuf,
+    /// Snapshot id (latest when `None`).
+    pub snapshot: Option<String>,
+    /// Which items of the snapshot.
+    pub selection: Selection,
+    /// Owner in the target (default: the original owner on the same portal when allowed,
+    /// else the signed-in user).
+    pub target_owner: Option<String>,
+    /// Folder in the target (default: the original folder title).
+    pub target_folder: Option<String>,
+    /// Conflict rule.
+    pub on_conflict: OnConflict,
+}
+
+/// The dependency tier of an item type: services and files first, then maps, then apps.
+pub fn tier(item_type: &str, kind: Kind) -> u8 {
+    match (item_type, kind) {
+        (_, Kind::HostedService) => 0,
+        (_, Kind::HostedView) => 1,
+        ("Web Map" | "Web Scene", _) => 2,
+        (
+            "Web Mapping Application"
+            | "Dashboard"
+            | "StoryMap"
+            | "Story Map"
+            | "Form"
+            | "Web Experience"
+            | "Hub Site Application"
+            | "Hub Page"
+            | "Operation View"
+            | "Application"
+            | "Mobile Application"
+            | "QuickCapture Project"
+            | "Workforce Project",
+            _,
+        ) => 3,
+        (_, Kind::Json) => 2,
+        _ => 0,
+    }
+}
+
+/// The kind of an item from its record and archive entries.
+pub fn kind_of(item: &Value, names: &[String]) -> Kind {
+    let keywords: Vec<&str> = item
+        .get("typeKeywords")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let hosted = keywords.contains(&"Hosted Service");
+    let has_service = names.iter().any(|n| n == "service.json");
+    let is_view = keywords.contains(&"View Service") || names.iter().any(|n| n == "sources.json");
+    if hosted && has_service {
+        return if is_view {
+            Kind::HostedView
+        } else {
+            Kind::HostedService
+        };
+    }
+    if names.iter().any(|n| n == "data.json") {
+        return Kind::Json;
+    }
+    if names.iter().any(|n| n.starts_with("data/")) {
+        return Kind::File;
+    }
+    if item
+        .get("url")
+        .and_then(Value::as_str)
+        .is_some_and(|u| !u.is_empty())
+    {
+        return Kind::Url;
+    }
+    Kind::Bare
+}
+
+/// The service name in a service URL (`…/services/{name}/FeatureServer`).
+pub fn service_name_of(url: &str) -> Option<String> {
+    let path = url
+        .split(['?', '#'])
+        .next()
+        .unwrap_or(url)
+        .trim_end_matches('/');
+    let mut parts = path.rsplit('/');
+    let last = parts.next()?;
+    let (last, name) = if last.parse::<i64>().is_ok() {
+        (parts.next()?, parts.next()?)
+    } else {
+        (last, parts.next()?)
+    };
+    (last == "FeatureServer").then(|| name.rsplit('/').next().unwrap_or(name).to_string())
+}
+
+/// The service URL without a trailing layer id.
+pub fn service_root(url: &str) -> String {
+    let path = url
+        .split(['?', '#'])
+        .next()
+        .unwrap_or(url)
+        .trim_end_matches('/');
+    match path.rsplit_once('/') {
+        Some((base, last)) if last.parse::<i64>().is_ok() && base.ends_with("/FeatureServer") => {
+            base.to_string()
+        }
+        _ => path.to_string(),
+    }
+}
+
+fn selected(s: &Selection, m: &ManifestItem, tags: &[String]) -> bool {
+    if !s.ids.is_empty() && !s.ids.iter().any(|i| i.eq_ignore_ascii_case(&m.id)) {
+        return false;
+    }
+    if !s.owners.is_empty() && !s.owners.contains(&m.owner) {
+        return false;
+    }
+    if let Some(f) = &s.folder {
+        let matches = if f == "/" {
+            m.folder.is_none()
+        } else {
+            m.folder.as_deref() == Some(f.as_str())
+        };
+        if !matches {
+            return false;
+        }
+    }
+    if !s.types.is_empty() && !s.types.iter().any(|t| t.eq_ignore_ascii_case(&m.item_type)) {
+        return false;
+    }
+    if s.exclude_types
+        .iter()
+        .any(|t| t.eq_ignore_ascii_case(&m.item_type))
+    {
+        return false;
+    }
+    if !s.tags.is_empty() && !s.tags.iter().any(|t| tags.contains(t)) {
+        return false;
+    }
+    !s.exclude_tags.iter().any(|t| tags.contains(t))
+}
+
+/// Builds the plan. Reads the snapshot and, on the target, only GETs: item existence, service
+/// name availability. `journal` holds what earlier runs into this target recorded.
+pub async fn plan(
+    target: &Client,
+    me: &User,
+    input: &PlanInput,
+    journal: &BTreeMap<String, Entry>,
+) -> Result<RestorePlan, String> {
+    if input.selection.query.is_some() || input.selection.authoritative {
+        return Err(
+            "restore selects from the snapshot: --query and --authoritative are not supported; use --all, --id, --owner, --folder, --type or --tag".into(),
+        );
+    }
+    if input.selection.is_empty() {
+        return Err(
+            "nothing selected: pass --all, or narrow with --id, --owner, --folder, --type or --tag"
+                .into(),
+        );
+    }
+    let dest = Destination::open_existing(&input.dest)?;
+    let snap = dest.snapshot(input.snapshot.as_deref())?;
+    let manifest = snap.manifest()?;
+    let target_root = target.portal().root().trim_end_matches('/').to_string();
+    let same_portal = manifest.portal.trim_end_matches('/') == target_root;
+
+    let mut items = Vec::new();
+    let mut not_in_snapshot = Vec::new();
+    let mut remap = Remap::default();
+    let mut texts: Vec<(usize, Vec<u8>)> = Vec::new();
+    let mut taken_names: BTreeSet<String> = BTreeSet::new();
+    for m in &manifest.items {
+        let Some(rel) = m.archive.as_ref().filter(|_| m.outcome == Outcome::Ok) else {
+            if selected(&input.selection, m, &[]) {
+                not_in_snapshot.push(format!(
+                    "{} ({}): {}",
+                    m.title,
+                    m.id,
+                    m.reason.as_deref().unwrap_or("not in the snapshot")
+                ));
+            }
+            continue;
+        };
+        let path = snap.dir.join(rel);
+        let mut archive = ItemArchive::open(&path)?;
+        let item = archive.json("item.json")?.unwrap_or(Value::Null);
+        let tags: Vec<String> = item
+            .get("tags")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|t| t.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !selected(&input.selection, m, &tags) {
+            continue;
+        }
+        let names = archive.names();
+        let kind = kind_of(&item, &names);
+        let old_url = item.get("url").and_then(Value::as_str).map(service_root);
+        let target_owner = match &input.target_owner {
+            Some(o) => o.clone(),
+            None if same_portal && (m.owner == me.username || me.is_org_admin()) => m.owner.clone(),
+            None => me.username.clone(),
+        };
+        let target_folder = input.target_folder.clone().or_else(|| m.folder.clone());
+        for name in ["data.json"] {
+            if archive.has(name) {
+                texts.push((items.len(), archive.read(name)?));
+            }
+        }
+        for name in archive.names_under("resources/") {
+            if name.ends_with(".json") {
+                texts.push((items.len(), archive.read(&name)?));
+            }
+        }
+        let prior = journal.get(&m.id).cloned();
+        let (action, reason, new_id) = decide(
+            target,
+            same_portal,
+            input.on_conflict,
+            &m.id,
+            prior.as_ref(),
+        )
+        .await;
+        if let (Some(new), Action::Skip | Action::Update { .. }) = (&new_id, &action) {
+            remap.add_id(&m.id, new);
+            if let (Some(old), Some(new_url)) =
+                (&old_url, prior.as_ref().and_then(|p| p.service_url.clone()))
+            {
+                remap.add_url(old, &new_url);
+            }
+        }
+        let service_name = match (kind, &action) {
+            (Kind::HostedService | Kind::HostedView, Action::Create) => {
+                let base = old_url
+                    .as_deref()
+                    .and_then(service_name_of)
+                    .unwrap_or_else(|| m.title.replace(|c: char| !c.is_ascii_alphanumeric(), "_"));
+                Some(free_service_name(target, &base, &mut taken_names).await?)
+            }
+            _ => None,
+        };
+        items.push(PlannedItem {
+            old_id: m.id.clone(),
+            title: m.title.clone(),
+            item_type: m.item_type.clone(),
+            kind,
+            tier: tier(&m.item_type, kind),
+            action,
+            reason,
+            target_owner,
+            target_folder,
+            old_service_url: old_url
+                .filter(|_| matches!(kind, Kind::HostedService | Kind::HostedView)),
+            service_name,
+            new_id,
+            journal: prior,
+            external_refs: Vec::new(),
+            archive: path,
+        });
+    }
+    // References to items outside the restore stay as they are; list them per item.
+    let restored: BTreeSet<String> = items.iter().map(|i| i.old_id.clone()).collect();
+    for (idx, bytes) in texts {
+        if let Some(out) = remap.rewrite_bytes(&bytes) {
+            let refs: Vec<String> = out
+                .unknown_ids
+                .into_iter()
+                .filter(|id| !restored.contains(id) && *id != items[idx].old_id)
+                .collect();
+            for r in refs {
+                if !items[idx].external_refs.contains(&r) {
+                    items[idx].external_refs.push(r);
+                }
+            }
+        }
+    }
+    items.sort_by(|a, b| (a.tier, &a.title, &a.old_id).cmp(&(b.tier, &b.title, &b.old_id)));
+    Ok(RestorePlan {
+        snapshot: snap.id,
+        source_portal: manifest.portal,
+        target_portal: target_root,
+        same_portal,
+        items,
+        remap,
+        not_in_snapshot,
+    })
+}
+
+async fn exists(target: &Client, id: &str) -> Result<bool, String> {
+    match target.item(id).await {
+        Ok(_) => Ok(true),
+        Err(e)
+            if e.is_missing_item()
+                || matches!(e, crate::client::Error::Http { status: 404, .. }) =>
+        {
+            Ok(false)
+        }
+        Err(e) if e.is_forbidden() => Ok(true),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+async fn decide(
+    target: &Client,
+    same_portal: bool,
+    on_conflict: OnConflict,
+    old: &str,
+    prior: Option<&Entry>,
+) -> (Action, String, Option<String>) {
+    if let Some(p) = prior
+        && let Some(new) = &p.new
+    {
+        match exists(target, new).await {
+            Ok(true) if p.stage == Stage::Done => {
+                return match on_conflict {
+                    OnConflict::Skip => (
+                        Action::Skip,
+                        format!("already restored as {new} (journal)"),
+                        Some(new.clone()),
+                    ),
+                    OnConflict::Overwrite => (
+                        Action::Update {
+                            target: new.clone(),
+                        },
+                        format!("restored earlier as {new}; updated in place"),
+                        Some(new.clone()),
+                    ),
+                    OnConflict::Copy => (
+                        Action::Create,
+                        "restored earlier; another copy".into(),
+                        None,
+                    ),
+                };
+            }
+            Ok(true) => {
+                return (
+                    Action::Create,
+                    format!(
+                        "a run stopped while restoring it as {new}; that copy is removed and the item restored again"
+                    ),
+                    None,
+                );
+            }
+            Ok(false) => {}
+            Err(e) => return (Action::Skip, format!("cannot check the target: {e}"), None),
+        }
+    }
+    if prior.is_some_and(|p| p.stage == Stage::Creating) {
+        return (
+            Action::Create,
+            "a run stopped while creating it; any half-made copy is removed first".into(),
+            None,
+        );
+    }
+    if same_portal {
+        match exists(target, old).await {
+            Ok(true) => {
+                return match on_conflict {
+                    OnConflict::Skip => (
+                        Action::Skip,
+                        "exists in the target (--on-conflict skip)".into(),
+                        Some(old.to_string()),
+                    ),
+                    OnConflict::Overwrite => (
+                        Action::Update {
+                            target: old.to_string(),
+                        },
+                        "exists in the target; updated in place (--on-conflict overwrite)".into(),
+                        Some(old.to_string()),
+                    ),
+                    OnConflict::Copy => (
+                        Action::Create,
+                        "exists in the target; a copy is made (--on-conflict copy)".into(),
+                        None,
+                    ),
+                };
+            }
+            Ok(false) => {}
+            Err(e) => return (Action::Skip, format!("cannot check the target: {e}"), None),
+        }
+        return (Action::Create, "no longer in the portal".into(), None);
+    }
+    (Action::Create, "not in the target".into(), None)
+}
+
+/// `base`, else `base_1`, `base_2`, ... — the first name the target says is free and that this
+/// plan has not taken yet.
+async fn free_service_name(
+    target: &Client,
+    base: &str,
+    taken: &mut BTreeSet<String>,
+) -> Result<String, String> {
+    for n in 0..100 {
+        let candidate = if n == 0 {
+            base.to_string()
+        } else {
+            format!("{base}_{n}")
+        };
+        if taken.contains(&candidate.to_ascii_lowercase()) {
+            continue;
+        }
+        let free = target
+            .is_service_name_available(&candidate)
+            .await
+            .map_err(|e| format!("cannot check the service name {candidate}: {e}"))?;
+        if free {
+            taken.insert(candidate.to_ascii_lowercase());
+            return Ok(candidate);
+        }
+    }
+    Err(format!("no free service name like {base} in the target"))
+}
+
+impl RestorePlan {
+    /// The plan as text for `--dry-run`: one line per item, then references left as they are.
+    pub fn render(&self) -> String {
+        let mut out = format!(
+            "restore plan: snapshot {} from {} into {}{}\n",
+            self.snapshot,
+            self.source_portal,
+            self.target_portal,
+            if self.same_portal {
+                " (same portal)"
+            } else {
+                ""
+            }
+        );
+        for i in &self.items {
+            let action = match &i.action {
+                Action::Create => "create".to_string(),
+                Action::Update { target } => format!("update {target}"),
+                Action::Skip => "skip".to_string(),
+            };
+            out.push_str(&format!(
+                "{action:<8} {} [{}] {} → {}/{}{}  ({})\n",
+                i.title,
+                i.item_type,
+                i.old_id,
+                i.target_owner,
+                i.target_folder.as_deref().unwrap_or("(root)"),
+                i.service_name
+                    .as_ref()
+                    .map(|n| format!(" as service {n}"))
+                    .unwrap_or_default(),
+                i.reason
+            ));
+            for r in &i.external_refs {
+                out.push_str(&format!(
+                    "         references {r} (not restored; left as is)\n"
+                ));
+            }
+        }
+        for n in &self.not_in_snapshot {
+            out.push_str(&format!("cannot   {n}\n"));
+        }
+        if !self.remap.ids.is_empty() {
+            out.push_str("known id remaps:\n");
+            for (o, n) in &self.remap.ids {
+                out.push_str(&format!("  {o} → {n}\n"));
+            }
+        }
+        for i in self.items.iter().filter(|i| i.action == Action::Create) {
+            out.push_str(&format!("  {} → (new id on create)\n", i.old_id));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn service_names_and_roots() {
+        let u = "https://h/ab/arcgis/rest/services/Hydrants/FeatureServer/3";
+        assert_eq!(service_name_of(u).as_deref(), Some("Hydrants"));
+        assert_eq!(
+            service_root(u),
+            "https://h/ab/arcgis/rest/services/Hydrants/FeatureServer"
+        );
+        assert_eq!(service_name_of("https://h/x/MapServer"), None);
+    }
+
+    #[test]
+    fn tiers_put_services_before_maps_before_apps() {
+        assert!(
+            tier("Feature Service", Kind::HostedService)
+                < tier("Feature Service", Kind::HostedView)
+        );
+        assert!(tier("Feature Service", Kind::HostedView) < tier("Web Map", Kind::Json));
+        assert!(tier("Web Map", Kind::Json) < tier("Dashboard", Kind::Json));
+        assert_eq!(tier("PDF", Kind::File), 0);
+    }
+}

@@ -1,0 +1,344 @@
+//! One restore run: plan, then execute item by item in dependency order. Each item has its
+//! own outcome; nothing already restored is rolled back because another item failed. The
+//! journal records every new id at once, so a rerun continues without duplicates.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::Serialize;
+use tokio_util::sync::CancellationToken;
+
+use super::context::{Ctx, Tuning};
+use super::features::restore_service;
+use super::items::{add_relationships, restore_item};
+use super::journal::{Entry, RestoreJournal, Stage, journal_path};
+use super::plan::{Action, Kind, PlanInput, PlannedItem, RestorePlan, plan};
+use crate::client::Client;
+use crate::client::models::User;
+use crate::engine::archive::destination::Destination;
+use crate::engine::archive::manifest::Outcome;
+use crate::engine::progress::{JobEvent, ProgressSink};
+
+/// How a restore runs.
+#[derive(Debug, Clone, Default)]
+pub struct RestoreOptions {
+    /// What to restore and where.
+    pub input: PlanInput,
+    /// Only plan; change nothing.
+    pub dry_run: bool,
+    /// Sizes, batches, pacing, `--preserve-ids`.
+    pub tuning: Tuning,
+}
+
+/// One item's outcome.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemOutcome {
+    /// Id in the snapshot.
+    pub old_id: String,
+    /// Title.
+    pub title: String,
+    /// Type.
+    #[serde(rename = "type")]
+    pub item_type: String,
+    /// Ok, failed or skipped.
+    pub outcome: Outcome,
+    /// The target id, when there is one.
+    pub new_id: Option<String>,
+    /// Why it failed or was skipped.
+    pub reason: Option<String>,
+    /// Non-fatal notes (unmatched groups, relationships left out, ...).
+    pub notes: Vec<String>,
+    /// Layer id → (features in the snapshot, features in the target).
+    pub feature_counts: BTreeMap<String, (u64, u64)>,
+    /// Layer id → attachments re-attached.
+    pub attachments: BTreeMap<String, u64>,
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Serialize)]
+pub struct RestoreReport {
+    /// The plan it followed.
+    pub plan: RestorePlan,
+    /// Per item, in plan order (empty for a dry run).
+    pub outcomes: Vec<ItemOutcome>,
+    /// The journal file.
+    pub journal: PathBuf,
+}
+
+impl RestoreReport {
+    /// Items that failed.
+    pub fn failed(&self) -> usize {
+        self.outcomes
+            .iter()
+            .filter(|o| o.outcome == Outcome::Failed)
+            .count()
+    }
+}
+
+/// Plans and (unless `dry_run`) restores. Errors are run-level (destination, snapshot,
+/// target unreachable); item failures are outcomes.
+pub async fn run_restore(
+    target: &Client,
+    me: &User,
+    options: &RestoreOptions,
+    sink: &dyn ProgressSink,
+    cancel: &CancellationToken,
+) -> Result<RestoreReport, String> {
+    let dest = Destination::open_existing(&options.input.dest)?;
+    let journal_file = journal_path(dest.root(), target.portal().root());
+    if options.tuning.preserve_ids {
+        let portal = target.portal_self().await.map_err(|e| e.to_string())?;
+        if !portal.is_portal {
+            return Err("--preserve-ids needs ArcGIS Enterprise 10.8.1 or later: ArcGIS Online cannot create items with chosen ids (itemIdToCreate), so every restored item gets a new id and references are remapped instead".into());
+        }
+    }
+    if options.dry_run {
+        let prior = RestoreJournal::read_only(&journal_file);
+        let plan = plan(target, me, &options.input, &prior).await?;
+        return Ok(RestoreReport {
+            plan,
+            outcomes: Vec::new(),
+            journal: journal_file,
+        });
+    }
+    let _lock = dest.lock()?;
+    let journal = RestoreJournal::open(&journal_file).map_err(|e| {
+        format!(
+            "cannot open the restore journal {}: {e}",
+            journal_file.display()
+        )
+    })?;
+    let prior = RestoreJournal::read_only(&journal_file);
+    let plan = plan(target, me, &options.input, &prior).await?;
+    let spool = dest.root().join(".restore-spool");
+    std::fs::create_dir_all(&spool)
+        .map_err(|e| format!("cannot create {}: {e}", spool.display()))?;
+    let ctx = Ctx::new(
+        target,
+        &options.tuning,
+        spool.clone(),
+        &journal,
+        plan.remap.clone(),
+    );
+    let manifest = dest.snapshot(Some(&plan.snapshot))?.manifest()?;
+    let counts: BTreeMap<&str, &BTreeMap<String, u64>> = manifest
+        .items
+        .iter()
+        .map(|i| (i.id.as_str(), &i.feature_counts))
+        .collect();
+
+    sink.event(JobEvent::Started {
+        total: plan.items.len() as u64,
+    });
+    let mut outcomes = Vec::new();
+    for planned in &plan.items {
+        if cancel.is_cancelled() {
+            break;
+        }
+        sink.event(JobEvent::ItemStarted {
+            id: planned.old_id.clone(),
+            title: planned.title.clone(),
+        });
+        let empty = BTreeMap::new();
+        let expected = counts
+            .get(planned.old_id.as_str())
+            .copied()
+            .unwrap_or(&empty);
+        let out = restore_one(&ctx, planned, expected, sink).await;
+        match out.outcome {
+            Outcome::Failed => sink.event(JobEvent::ItemFailed {
+                id: out.old_id.clone(),
+                reason: out.reason.clone().unwrap_or_default(),
+            }),
+            _ => sink.event(JobEvent::ItemDone {
+                id: out.old_id.clone(),
+                reused: out.outcome == Outcome::Skipped,
+            }),
+        }
+        if out.outcome == Outcome::Ok
+            && let Some(new_id) = &out.new_id
+        {
+            ctx.journal.record(done_entry(planned, new_id));
+        }
+        outcomes.push(out);
+    }
+    // Relationships once every item exists; items an earlier run finished (journal) take part
+    // too, because their partners may only exist now (a duplicate is only a note).
+    for (planned, out) in plan.items.iter().zip(outcomes.iter_mut()) {
+        let from_journal = planned.action == Action::Skip
+            && planned
+                .journal
+                .as_ref()
+                .is_some_and(|j| j.stage == Stage::Done);
+        if !(out.outcome == Outcome::Ok && planned.action != Action::Skip || from_journal) {
+            continue;
+        }
+        let Some(new_id) = out.new_id.clone() else {
+            continue;
+        };
+        match add_relationships(&ctx, planned, &new_id).await {
+            Ok(notes) => out.notes.extend(notes),
+            Err(e) if from_journal => out.notes.push(e),
+            Err(e) => {
+                out.outcome = Outcome::Failed;
+                out.reason = Some(e);
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&spool);
+    let ok = outcomes
+        .iter()
+        .filter(|o| o.outcome != Outcome::Failed)
+        .count() as u64;
+    let failed = outcomes.len() as u64 - ok;
+    sink.event(JobEvent::Finished { ok, failed });
+    if cancel.is_cancelled() {
+        return Err(format!(
+            "cancelled after {} of {} items; run the same command again to continue (journal {})",
+            outcomes.len(),
+            plan.items.len(),
+            journal_file.display()
+        ));
+    }
+    let mut plan = plan;
+    plan.remap = ctx.remap();
+    Ok(RestoreReport {
+        plan,
+        outcomes,
+        journal: journal_file,
+    })
+}
+
+fn done_entry(planned: &PlannedItem, new_id: &str) -> Entry {
+    Entry {
+        old: planned.old_id.clone(),
+        new: Some(new_id.to_string()),
+        stage: Stage::Done,
+        owner: planned.target_owner.clone(),
+        title: planned.title.clone(),
+        item_type: planned.item_type.clone(),
+        service_url: planned.journal.as_ref().and_then(|j| j.service_url.clone()),
+        time: 0,
+    }
+}
+
+async fn restore_one(
+    ctx: &Ctx<'_>,
+    planned: &PlannedItem,
+    expected: &BTreeMap<String, u64>,
+    sink: &dyn ProgressSink,
+) -> ItemOutcome {
+    let mut out = ItemOutcome {
+        old_id: planned.old_id.clone(),
+        title: planned.title.clone(),
+        item_type: planned.item_type.clone(),
+        outcome: Outcome::Ok,
+        new_id: planned.new_id.clone(),
+        reason: None,
+        notes: Vec::new(),
+        feature_counts: BTreeMap::new(),
+        attachments: BTreeMap::new(),
+    };
+    let result = match &planned.action {
+        Action::Skip => {
+            out.outcome = Outcome::Skipped;
+            out.reason = Some(planned.reason.clone());
+            return out;
+        }
+        Action::Update { target } => match planned.kind {
+            Kind::HostedService | Kind::HostedView => Err(
+                "overwriting a hosted feature layer in place (truncate and reload) is not implemented yet; use --on-conflict copy".to_string(),
+            ),
+            _ => restore_item(ctx, planned, Some(target), &mut out.notes).await,
+        },
+        Action::Create => match clean_leftover(ctx, planned).await {
+            Err(e) => Err(e),
+            Ok(()) => {
+                ctx.journal.record(Entry {
+                    old: planned.old_id.clone(),
+                    new: None,
+                    stage: Stage::Creating,
+                    owner: planned.target_owner.clone(),
+                    title: planned.title.clone(),
+                    item_type: planned.item_type.clone(),
+                    service_url: None,
+                    time: 0,
+                });
+                match planned.kind {
+                    Kind::HostedService | Kind::HostedView => {
+                        restore_service(ctx, planned, expected, sink, &mut out.notes)
+                            .await
+                            .map(|(id, o)| {
+                                out.feature_counts = o.counts;
+                                out.attachments = o.attachments;
+                                id
+                            })
+                    }
+                    _ => restore_item(ctx, planned, None, &mut out.notes).await,
+                }
+            }
+        },
+    };
+    match result {
+        Ok(id) => {
+            ctx.map(&planned.old_id, &id, None);
+            out.new_id = Some(id);
+        }
+        Err(e) => {
+            tracing::warn!(item = %planned.old_id, title = %planned.title, reason = %e, "restore failed");
+            out.outcome = Outcome::Failed;
+            out.reason = Some(e);
+            if out.new_id.is_none() {
+                out.new_id = ctx.journal.get(&planned.old_id).and_then(|e| e.new);
+            }
+        }
+    }
+    out
+}
+
+/// Removes what an interrupted run left of this item: the half-made copy the journal knows,
+/// or (when the run died before the new id was written down) items of the same title and type
+/// that the same owner created after the journal's `Creating` line.
+async fn clean_leftover(ctx: &Ctx<'_>, planned: &PlannedItem) -> Result<(), String> {
+    let Some(prior) = &planned.journal else {
+        return Ok(());
+    };
+    if prior.stage == Stage::Done {
+        return Ok(());
+    }
+    let mut doomed: Vec<String> = prior.new.iter().cloned().collect();
+    if prior.stage == Stage::Creating {
+        let q = format!(
+            "owner:{} AND title:\"{}\"",
+            prior.owner,
+            prior.title.replace('"', " ")
+        );
+        if let Ok(found) = ctx.client.search(&q).await {
+            doomed.extend(
+                found
+                    .into_iter()
+                    .filter(|i| {
+                        i.title == prior.title
+                            && i.item_type == prior.item_type
+                            && i.created >= prior.time - 5_000
+                    })
+                    .map(|i| i.id),
+            );
+        }
+    }
+    for id in doomed {
+        match ctx.client.delete_item(&prior.owner, &id, true).await {
+            Ok(()) => {
+                tracing::info!(item = %id, "removed a half-restored copy left by an earlier run")
+            }
+            Err(e) if e.is_missing_item() => {}
+            Err(e) => {
+                return Err(format!(
+                    "an earlier run left a half-restored copy {id} that cannot be removed ({e}); delete it and run again"
+                ));
+            }
+        }
+    }
+    ctx.journal.forget(&planned.old_id);
+    Ok(())
+}

@@ -1,0 +1,108 @@
+//! A restore killed midway (in the middle of loading a layer's features) and run again ends
+//! with exactly one copy of each item.
+
+mod common;
+mod restore_common;
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use agol_tui::engine::archive::manifest::Outcome;
+use agol_tui::engine::progress::{JobEvent, NullSink, ProgressSink};
+use agol_tui::engine::restore::plan::OnConflict;
+use agol_tui::engine::restore::run::run_restore;
+use restore_common::*;
+use tokio_util::sync::CancellationToken;
+
+/// Aborts the restore task as soon as a layer's features start loading.
+struct KillMidLayer {
+    abort: Mutex<Option<tokio::task::AbortHandle>>,
+}
+
+impl ProgressSink for KillMidLayer {
+    fn event(&self, event: JobEvent) {
+        if let JobEvent::ItemProgress { features, .. } = event
+            && features > 0
+            && let Some(h) = self.abort.lock().unwrap().take()
+        {
+            h.abort();
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_restore_rerun_leaves_exactly_one_copy_of_each_item() {
+    let a = common::fake().await;
+    let b = empty_org().await;
+    let dir = tempfile::tempdir().unwrap();
+    let backup = backup_all(&a, dir.path()).await;
+
+    let sink = Arc::new(KillMidLayer {
+        abort: Mutex::new(None),
+    });
+    let client = common::admin(&b);
+    let me = client.community_self().await.unwrap();
+    let opts = options(dir.path(), OnConflict::Skip);
+    let task = {
+        let (sink, opts, client, me) = (sink.clone(), opts.clone(), client.clone(), me.clone());
+        tokio::spawn(async move {
+            run_restore(
+                &client,
+                &me,
+                &opts,
+                sink.as_ref(),
+                &CancellationToken::new(),
+            )
+            .await
+        })
+    };
+    *sink.abort.lock().unwrap() = Some(task.abort_handle());
+    let first = task.await;
+    assert!(
+        first.is_err_and(|e| e.is_cancelled()),
+        "the first run was killed mid-layer"
+    );
+    let half = b.items().len();
+    assert!(half > 0, "the killed run had created something");
+
+    let report = run_restore(&client, &me, &opts, &NullSink, &CancellationToken::new())
+        .await
+        .unwrap();
+    let failed: Vec<_> = report
+        .outcomes
+        .iter()
+        .filter(|o| o.outcome == Outcome::Failed)
+        .collect();
+    assert!(failed.is_empty(), "{failed:#?}");
+
+    let mut copies: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for i in b.items() {
+        *copies
+            .entry((i.title.clone(), i.item_type.clone()))
+            .or_default() += 1;
+    }
+    let mut want: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for i in backup
+        .manifest
+        .items
+        .iter()
+        .filter(|i| i.outcome == Outcome::Ok)
+    {
+        *want
+            .entry((i.title.clone(), i.item_type.clone()))
+            .or_default() += 1;
+    }
+    assert_eq!(copies, want, "exactly one copy of each item in B");
+
+    // A third run changes nothing: everything is already restored.
+    let before = b.items().len();
+    let again = run_restore(&client, &me, &opts, &NullSink, &CancellationToken::new())
+        .await
+        .unwrap();
+    assert!(
+        again.outcomes.iter().all(|o| o.outcome == Outcome::Skipped),
+        "{:#?}",
+        again.outcomes
+    );
+    assert_eq!(b.items().len(), before);
+}
