@@ -264,7 +264,7 @@ fn restore_dialog_and_job_80x24_and_120x40() {
             Msg::Job { job, event: JobEvent::Finished { ok: 2, failed: 1 } },
             Msg::JobEnded {
                 job,
-                result: Ok("snapshot 20250301T120000Z → https://acme.maps.arcgis.com: 2 created, 0 updated, 0 skipped, 1 failed".into()),
+                result: Ok("2 created, 0 updated, 0 skipped, 1 failed; snapshot 20250301T120000Z → https://acme.maps.arcgis.com".into()),
             },
         ],
     );

@@ -130,7 +130,7 @@ pub async fn run(
         }
     }
     Ok(format!(
-        "snapshot {} → {}: {created} created, {updated} updated, {skipped} skipped, {failed} failed",
+        "{created} created, {updated} updated, {skipped} skipped, {failed} failed; snapshot {} → {}",
         plan.snapshot, plan.target_portal
     ))
 }
