@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # PNG screenshots of the real TUI from live tmux runs against the demo portal:
-# browsing with marks, a backup in progress, the restore screen, the help popup.
+# browsing with marks, a backup in progress, the restore dialog (items, target, options) for
+# the snapshot that backup made, the help popup.
 # Needs tmux, python3 and rsvg-convert (apt-get install librsvg2-bin) or ImageMagick.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,8 +52,13 @@ shot confirm-backup
 keys Enter
 sleep 0.8
 shot backup-in-progress
+wait_for "#1 backup done"
 keys r
-wait_for "Restore"
+wait_for "Restore · 1/2 snapshot"
+keys Enter
+wait_for "Restore · 2/2"
+keys Space
+wait_for "[copy]"
 shot restore
 keys Escape
 keys '?'

@@ -2,7 +2,9 @@
 # End-to-end test of the real TUI, driven like a person through tmux at 80x24:
 # start `agol-tui demo`, walk the tree with arrow keys, mark items with space, press b,
 # confirm, wait until the jobs pane reports the backup finished, check the snapshot exists
-# and `agol-tui verify` passes, then quit with q and check the terminal came back.
+# and `agol-tui verify` passes; then press r, choose that snapshot, pick on-conflict copy (same
+# org, so the marked items are created again), confirm, wait until the restore job is done with
+# no failures; then quit with q and check the terminal came back.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -63,6 +65,24 @@ wait_for "#1 backup done" 60
 "$BIN" snapshots --dest "$WORK/backups" | tee "$WORK/snapshots.txt"
 [ "$(grep -cE '^[0-9]{8}T' "$WORK/snapshots.txt")" -ge 1 ] || fail "no snapshot listed"
 "$BIN" verify --dest "$WORK/backups" || fail "verify did not pass"
+
+# r restores the marked items from the snapshot just made into the same org, as copies.
+keys r
+wait_for "Restore · 1/2 snapshot" 10
+wait_for "Items  2 marked items" 5
+keys Enter
+wait_for "Restore · 2/2" 5
+wait_for "same org" 5
+keys Space
+wait_for "[copy]" 5
+keys Enter
+wait_for "#2 restore" 10
+wait_for "#2 restore done" 120
+line="$(screen | grep -F "#2 restore done")"
+case "$line" in
+  *failed* | *failures*) fail "the restore reported failures: $line" ;;
+esac
+wait_for "2 created, 0 updated, 0 skipped, 0 failed" 5
 
 # q quits (no job is running), the terminal is restored and the exit code is 0.
 keys q

@@ -181,3 +181,99 @@ fn confirm_and_filter_popups_and_small_terminals() {
         screen(&help(), w, h);
     }
 }
+
+/// The restore dialog at its snapshot step, with two items marked.
+fn restore_snapshots() -> State {
+    let mut s = marked();
+    send(&mut s, [key('r'), Msg::Snapshots(Ok(snapshot_list()))]);
+    s
+}
+
+/// The restore dialog's options step, on conflict copy.
+fn restore_options() -> State {
+    let mut s = restore_snapshots();
+    send(&mut s, [code(KeyCode::Enter), key(' ')]);
+    s
+}
+
+/// A restore of 3 items: one hosted layer loading features, one done, one failed.
+fn restore_in_progress() -> State {
+    let mut s = restore_options();
+    send(&mut s, [key('y')]);
+    let job = JobId(1);
+    let ev = |event| Msg::Job { job, event };
+    send(
+        &mut s,
+        [
+            ev(JobEvent::Started { total: 3 }),
+            ev(JobEvent::ItemStarted {
+                id: "a".into(),
+                title: "Hydrants".into(),
+            }),
+            ev(JobEvent::ItemDone {
+                id: "a".into(),
+                reused: false,
+            }),
+            ev(JobEvent::ItemStarted {
+                id: "b".into(),
+                title: "Water mains (2024 survey)".into(),
+            }),
+            ev(JobEvent::ItemProgress {
+                id: "b".into(),
+                bytes: 0,
+                bytes_total: None,
+                features: 2000,
+                features_total: Some(5000),
+            }),
+            ev(JobEvent::ItemStarted {
+                id: "c".into(),
+                title: "Pump stations".into(),
+            }),
+            ev(JobEvent::ItemFailed {
+                id: "c".into(),
+                reason: "addToDefinition: HTTP 500 from the admin endpoint".into(),
+            }),
+        ],
+    );
+    s.now = std::time::Duration::from_secs(100 + 42);
+    log(
+        &mut s,
+        Level::Info,
+        "restore #1 of snapshot 20250301T120000Z started",
+    );
+    s
+}
+
+#[test]
+fn restore_dialog_and_job_80x24_and_120x40() {
+    let states: [(&str, State); 3] = [
+        ("restore_snapshots", restore_snapshots()),
+        ("restore_options", restore_options()),
+        ("restore_in_progress", restore_in_progress()),
+    ];
+    for (name, s) in &states {
+        insta::assert_snapshot!(format!("{name}_80x24"), screen(s, 80, 24));
+        insta::assert_snapshot!(format!("{name}_120x40"), screen(s, 120, 40));
+    }
+    let mut done = restore_in_progress();
+    let job = JobId(1);
+    send(
+        &mut done,
+        [
+            Msg::Job { job, event: JobEvent::ItemDone { id: "b".into(), reused: false } },
+            Msg::Job { job, event: JobEvent::Finished { ok: 2, failed: 1 } },
+            Msg::JobEnded {
+                job,
+                result: Ok("2 created, 0 updated, 0 skipped, 1 failed; snapshot 20250301T120000Z → https://acme.maps.arcgis.com".into()),
+            },
+        ],
+    );
+    insta::assert_snapshot!(
+        "pane_jobs_restore_done",
+        pane(&done, 80, 8, ui::panes::jobs::render)
+    );
+    for (w, h) in [(20, 5), (1, 1), (40, 10)] {
+        screen(&restore_snapshots(), w, h);
+        screen(&restore_options(), w, h);
+    }
+}

@@ -4,12 +4,14 @@
 mod ui_fixtures;
 
 use agol_tui::app::effect::Effect;
-use agol_tui::app::jobs::{JobId, JobState};
+use agol_tui::app::jobs::{JobId, JobKind, JobState};
 use agol_tui::app::msg::Msg;
+use agol_tui::app::restore::{RestoreDialog, RestoreStep};
 use agol_tui::app::state::{Pane, Popup, Screen};
 use agol_tui::app::update::update;
 use agol_tui::config::keymap::{Key, KeyCode};
 use agol_tui::engine::progress::JobEvent;
+use agol_tui::engine::restore::plan::OnConflict;
 use agol_tui::engine::tree::{Children, Loaded};
 use ui_fixtures::*;
 
@@ -342,14 +344,153 @@ fn quit_asks_while_jobs_run() {
     assert_eq!(e, vec![Effect::Cancel(JobId(1)), Effect::Quit]);
 }
 
-#[test]
-fn restore_says_it_is_not_available_yet() {
-    let mut s = browsing();
-    send(&mut s, [key('r')]);
-    let Some(Popup::Message { text, .. }) = &s.popup else {
-        panic!()
+/// Opens the restore dialog and answers the snapshot listing.
+fn open_restore(s: &mut agol_tui::app::state::State) {
+    let e = send(s, [key('r')]);
+    assert_eq!(
+        e,
+        vec![Effect::ListSnapshots {
+            dest: "/backups/agol".into()
+        }]
+    );
+    let Some(Popup::Restore(d)) = &s.popup else {
+        panic!("no restore dialog")
     };
-    assert!(text.contains("not available yet"));
+    assert_eq!(d.step, RestoreStep::Loading);
+    send(s, [Msg::Snapshots(Ok(snapshot_list()))]);
+}
+
+fn dialog(s: &agol_tui::app::state::State) -> &RestoreDialog {
+    match &s.popup {
+        Some(Popup::Restore(d)) => d,
+        _ => panic!("no restore dialog"),
+    }
+}
+
+#[test]
+fn restore_with_nothing_marked_takes_every_item_of_the_newest_snapshot() {
+    let mut s = browsing();
+    open_restore(&mut s);
+    assert_eq!(dialog(&s).step, RestoreStep::Snapshot);
+    assert_eq!(dialog(&s).chosen().unwrap().id, "20250301T120000Z");
+    // ↓ then ↑ comes back to the newest.
+    send(&mut s, [code(KeyCode::Down)]);
+    assert_eq!(dialog(&s).cursor, 1);
+    send(&mut s, [code(KeyCode::Down), code(KeyCode::Up)]);
+    assert_eq!(dialog(&s).cursor, 0);
+    send(&mut s, [code(KeyCode::Enter)]);
+    assert_eq!(dialog(&s).step, RestoreStep::Options);
+    let e = send(&mut s, [key('y')]);
+    assert_eq!(
+        e,
+        vec![Effect::Restore {
+            job: JobId(1),
+            dest: "/backups/agol".into(),
+            snapshot: "20250301T120000Z".into(),
+            ids: (1..=5).map(item_id).collect(),
+            on_conflict: OnConflict::Skip,
+            dry_run: false,
+        }]
+    );
+    assert!(s.popup.is_none());
+    assert_eq!(s.jobs[0].kind, JobKind::Restore);
+    assert!(s.jobs[0].label.contains("5 items of 20250301T120000Z"));
+}
+
+#[test]
+fn restore_takes_the_marked_items_the_chosen_snapshot_holds_with_options() {
+    let mut s = browsing();
+    s.tree_cursor.index = 3; // Feature Service number 3, then Web Map number 4
+    send(&mut s, [key(' '), key(' ')]);
+    assert_eq!(s.tree.marked_count(), 2);
+    open_restore(&mut s);
+    assert_eq!(dialog(&s).ids(), vec![item_id(3), item_id(4)]);
+    // The older snapshot holds only item 3.
+    send(&mut s, [code(KeyCode::Down), code(KeyCode::Enter)]);
+    assert_eq!(dialog(&s).ids(), vec![item_id(3)]);
+    assert_eq!(dialog(&s).marked_missing(), 1);
+    // Space: on conflict → copy; ↓ Space: dry run on.
+    send(
+        &mut s,
+        [key(' '), code(KeyCode::Down), code(KeyCode::Right)],
+    );
+    assert_eq!(dialog(&s).on_conflict, OnConflict::Copy);
+    assert!(dialog(&s).dry_run);
+    let e = send(&mut s, [code(KeyCode::Enter)]);
+    assert_eq!(
+        e,
+        vec![Effect::Restore {
+            job: JobId(1),
+            dest: "/backups/agol".into(),
+            snapshot: "20250201T080000Z".into(),
+            ids: vec![item_id(3)],
+            on_conflict: OnConflict::Copy,
+            dry_run: true,
+        }]
+    );
+}
+
+#[test]
+fn restore_esc_cancels_at_every_step_and_a_late_listing_is_dropped() {
+    let mut s = browsing();
+    send(&mut s, [key('r'), code(KeyCode::Esc)]);
+    assert!(s.popup.is_none());
+    // The listing that arrives after Esc opens nothing.
+    send(&mut s, [Msg::Snapshots(Ok(snapshot_list()))]);
+    assert!(s.popup.is_none());
+    open_restore(&mut s);
+    assert!(send(&mut s, [key('n')]).is_empty());
+    assert!(s.popup.is_none());
+    open_restore(&mut s);
+    // Backspace goes back from the options to the list; Esc from there leaves.
+    send(&mut s, [code(KeyCode::Enter), code(KeyCode::Backspace)]);
+    assert_eq!(dialog(&s).step, RestoreStep::Snapshot);
+    send(&mut s, [code(KeyCode::Enter)]);
+    assert!(send(&mut s, [code(KeyCode::Esc)]).is_empty());
+    assert!(s.popup.is_none());
+    assert!(s.jobs.is_empty());
+}
+
+#[test]
+fn restore_without_a_snapshot_says_so() {
+    let mut s = browsing();
+    send(&mut s, [key('r'), Msg::Snapshots(Ok(Vec::new()))]);
+    assert!(s.popup.is_none());
+    let notice = s.notice.clone().unwrap();
+    assert!(notice.contains("no snapshot"), "{notice}");
+    assert!(notice.contains("/backups/agol"), "{notice}");
+    send(
+        &mut s,
+        [
+            key('r'),
+            Msg::Snapshots(Err("/x is not a backup destination".into())),
+        ],
+    );
+    assert!(s.popup.is_none());
+    assert!(s.notice.clone().unwrap().contains("cannot restore: /x"));
+}
+
+#[test]
+fn restore_of_marked_items_no_snapshot_holds_does_not_start() {
+    let mut s = browsing();
+    // jdoe's PDF (item 9) is in no snapshot.
+    let last = s.tree.rows().len() - 1;
+    s.tree_cursor.index = last;
+    send(&mut s, [code(KeyCode::Right)]);
+    s.tree_cursor.index = s.tree.rows().len() - 1;
+    send(&mut s, [key(' ')]);
+    assert_eq!(s.tree.marked_count(), 1);
+    open_restore(&mut s);
+    assert!(dialog(&s).ids().is_empty());
+    let e = send(&mut s, [code(KeyCode::Enter), code(KeyCode::Enter)]);
+    assert!(e.is_empty());
+    assert_eq!(dialog(&s).step, RestoreStep::Options);
+    assert!(
+        s.notice
+            .clone()
+            .unwrap()
+            .contains("none of the marked items")
+    );
 }
 
 #[test]

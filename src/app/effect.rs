@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use super::jobs::JobId;
 use super::signin::Submit;
+use crate::engine::restore::plan::OnConflict;
 use crate::engine::tree::{LoadRequest, NodeId};
 
 /// Work for the runtime; the app never does I/O itself.
@@ -42,6 +43,26 @@ pub enum Effect {
         job: JobId,
         /// Destination directory.
         dest: PathBuf,
+    },
+    /// List the destination's snapshots (answered with [`super::msg::Msg::Snapshots`]).
+    ListSnapshots {
+        /// Destination directory.
+        dest: PathBuf,
+    },
+    /// Restore items of a snapshot into the signed-in portal.
+    Restore {
+        /// The job.
+        job: JobId,
+        /// Destination directory.
+        dest: PathBuf,
+        /// Snapshot id.
+        snapshot: String,
+        /// Item ids (old ids, as in the snapshot).
+        ids: Vec<String>,
+        /// What to do with items that still exist.
+        on_conflict: OnConflict,
+        /// Plan only; change nothing.
+        dry_run: bool,
     },
     /// Cancel a job.
     Cancel(JobId),

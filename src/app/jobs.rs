@@ -19,6 +19,8 @@ pub enum JobKind {
     Backup,
     /// Verify a snapshot.
     Verify,
+    /// Restore from a snapshot.
+    Restore,
 }
 
 impl JobKind {
@@ -28,6 +30,7 @@ impl JobKind {
             JobKind::Scan => "scan",
             JobKind::Backup => "backup",
             JobKind::Verify => "verify",
+            JobKind::Restore => "restore",
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod effect;
 pub mod jobs;
 pub mod log;
 pub mod msg;
+pub mod restore;
 pub mod signin;
 pub mod state;
 pub mod update;

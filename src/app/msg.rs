@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use super::jobs::JobId;
 use super::log::LogLine;
+use super::restore::SnapshotInfo;
 use super::state::Session;
 use crate::config::keymap::Key;
 use crate::engine::progress::JobEvent;
@@ -27,6 +28,8 @@ pub enum Msg {
         /// What came back.
         result: Result<Loaded, String>,
     },
+    /// The destination's snapshots came back (newest first) for the restore dialog.
+    Snapshots(Result<Vec<SnapshotInfo>, String>),
     /// A job reported progress.
     Job {
         /// The job.

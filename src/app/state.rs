@@ -9,6 +9,7 @@ use tui_input::Input;
 
 use super::jobs::{Job, JobId};
 use super::log::LogBuffer;
+use super::restore::RestoreDialog;
 use super::signin::SignInForm;
 use crate::config::keymap::Keymap;
 use crate::engine::tree::{NodeId, Tree};
@@ -53,8 +54,6 @@ pub struct Settings {
     pub workers: usize,
     /// Where scan CSVs go.
     pub scan_dir: PathBuf,
-    /// False while the restore engine does not exist.
-    pub restore_available: bool,
 }
 
 impl Default for Settings {
@@ -63,7 +62,6 @@ impl Default for Settings {
             destination: PathBuf::from("agol-backups"),
             workers: crate::config::DEFAULT_WORKERS,
             scan_dir: PathBuf::from("."),
-            restore_available: false,
         }
     }
 }
@@ -96,7 +94,9 @@ pub enum Popup {
         /// Cursor.
         cursor: usize,
     },
-    /// A message (e.g. "restore is not available yet").
+    /// Restore: snapshot → items → target and options.
+    Restore(Box<RestoreDialog>),
+    /// A message.
     Message {
         /// Title.
         title: String,

@@ -5,6 +5,7 @@ use super::action::Action;
 use super::effect::Effect;
 use super::jobs::{Job, JobKind};
 use super::msg::Msg;
+use super::restore::{RestoreDialog, RestoreStep, SnapshotInfo, conflict_name};
 use super::state::{Pane, Popup, Screen, State};
 use crate::config::keymap::{Key, KeyCode};
 use crate::engine::tree::{Filter, NodeId, Tree};
@@ -54,6 +55,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                         .collect()
                 }
             }
+        }
+        Msg::Snapshots(result) => {
+            on_snapshots(state, result);
+            Vec::new()
         }
         Msg::Job { job, event } => {
             if let Some(j) = state.job_mut(job) {
@@ -145,6 +150,7 @@ fn on_popup_key(state: &mut State, key: Key) -> Vec<Effect> {
     let is_no = matches!(key.code, KeyCode::Esc | KeyCode::Char('n'));
     match popup {
         Popup::Help | Popup::Message { .. } => Vec::new(),
+        Popup::Restore(dialog) => on_restore_key(state, *dialog, key),
         Popup::ConfirmBackup { .. } => {
             if is_yes {
                 start_backup(state)
@@ -232,6 +238,114 @@ fn on_popup_key(state: &mut State, key: Key) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// The snapshot list for an open restore dialog; a stale answer (dialog closed) is dropped.
+fn on_snapshots(state: &mut State, result: Result<Vec<SnapshotInfo>, String>) {
+    let Some(Popup::Restore(dialog)) = &mut state.popup else {
+        return;
+    };
+    if dialog.step != RestoreStep::Loading {
+        return;
+    }
+    let dest = state.settings.destination.display().to_string();
+    match result {
+        Err(e) => {
+            state.popup = None;
+            state.notice = Some(format!("cannot restore: {e}"));
+        }
+        Ok(list) if list.is_empty() => {
+            state.popup = None;
+            state.notice = Some(format!(
+                "nothing to restore: {dest} holds no snapshot yet; back up with {} first",
+                state.keymap.first(Action::Backup)
+            ));
+        }
+        Ok(list) => {
+            dialog.snapshots = list;
+            dialog.cursor = 0;
+            dialog.step = RestoreStep::Snapshot;
+        }
+    }
+}
+
+fn on_restore_key(state: &mut State, mut dialog: RestoreDialog, key: Key) -> Vec<Effect> {
+    let is_yes = matches!(key.code, KeyCode::Enter | KeyCode::Char('y'));
+    let is_no = matches!(key.code, KeyCode::Esc | KeyCode::Char('n'));
+    if is_no {
+        return Vec::new();
+    }
+    match dialog.step {
+        RestoreStep::Loading => {}
+        RestoreStep::Snapshot => {
+            if is_yes {
+                dialog.step = RestoreStep::Options;
+            } else {
+                match state.keymap.action(key) {
+                    Some(Action::Up) => dialog.move_by(-1),
+                    Some(Action::Down) => dialog.move_by(1),
+                    _ => {}
+                }
+            }
+        }
+        RestoreStep::Options => {
+            if is_yes {
+                if dialog.ids().is_empty() {
+                    state.notice = Some("none of the marked items is in this snapshot".into());
+                } else {
+                    return start_restore(state, &dialog);
+                }
+            } else if key.code == KeyCode::Backspace {
+                dialog.step = RestoreStep::Snapshot;
+            } else if matches!(
+                key.code,
+                KeyCode::Char(' ') | KeyCode::Left | KeyCode::Right
+            ) {
+                dialog.toggle();
+            } else {
+                match state.keymap.action(key) {
+                    Some(Action::Up) => dialog.move_by(-1),
+                    Some(Action::Down) => dialog.move_by(1),
+                    Some(Action::Fold | Action::Unfold) => dialog.toggle(),
+                    _ => {}
+                }
+            }
+        }
+    }
+    state.popup = Some(Popup::Restore(Box::new(dialog)));
+    Vec::new()
+}
+
+fn start_restore(state: &mut State, dialog: &RestoreDialog) -> Vec<Effect> {
+    let Some(snap) = dialog.chosen() else {
+        return Vec::new();
+    };
+    let ids = dialog.ids();
+    let job = state.next_job_id();
+    let target = state
+        .session
+        .as_ref()
+        .map(|s| s.portal.clone())
+        .unwrap_or_default();
+    let label = format!(
+        "{}{} items of {} → {target}, on conflict {}",
+        if dialog.dry_run { "dry run: " } else { "" },
+        ids.len(),
+        snap.id,
+        conflict_name(dialog.on_conflict)
+    );
+    state
+        .jobs
+        .push(Job::new(job, JobKind::Restore, label, state.now));
+    state.jobs_cursor.index = state.jobs.len() - 1;
+    vec![Effect::Restore {
+        job,
+        dest: state.settings.destination.clone(),
+        snapshot: snap.id.clone(),
+        ids,
+        on_conflict: dialog.on_conflict,
+        dry_run: dialog.dry_run,
+    }]
 }
 
 fn set_text_filter(state: &mut State, text: String) {
@@ -371,14 +485,11 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         Action::Restore => {
-            if !state.settings.restore_available {
-                state.popup = Some(Popup::Message {
-                    title: "Restore".into(),
-                    text: "Restore is not available yet: the restore engine is still being built. \
-                           Backups made now will be restorable with it (see docs/archive-format.md)."
-                        .into(),
-                });
-            }
+            let marked = marked_ids(&state.tree);
+            state.popup = Some(Popup::Restore(Box::new(RestoreDialog::new(marked))));
+            return vec![Effect::ListSnapshots {
+                dest: state.settings.destination.clone(),
+            }];
         }
         Action::Scan => {
             let ids = marked_ids(&state.tree);

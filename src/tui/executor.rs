@@ -9,6 +9,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
 use tokio_util::sync::CancellationToken;
 
+use super::restore_job;
 use super::sink::{ChannelSink, Coalescer};
 use crate::app::effect::Effect;
 use crate::app::jobs::JobId;
@@ -221,6 +222,45 @@ impl Executor {
                 });
                 self.cancels
                     .insert(job, (CancellationToken::new(), Some(handle.abort_handle())));
+            }
+            Effect::ListSnapshots { dest } => {
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let result =
+                        tokio::task::spawn_blocking(move || restore_job::list_snapshots(&dest))
+                            .await
+                            .unwrap_or_else(|e| Err(format!("listing snapshots crashed: {e}")));
+                    let _ = tx.send(Msg::Snapshots(result));
+                });
+            }
+            Effect::Restore {
+                job,
+                dest,
+                snapshot,
+                ids,
+                on_conflict,
+                dry_run,
+            } => {
+                let Some(conn) = self.connection() else {
+                    return;
+                };
+                let token = CancellationToken::new();
+                let sink = ChannelSink::new(job, self.tx.clone(), self.coalescer.clone());
+                let tx = self.tx.clone();
+                let cancel = token.clone();
+                tokio::spawn(async move {
+                    let req = restore_job::RestoreRequest {
+                        dest,
+                        snapshot,
+                        ids,
+                        on_conflict,
+                        dry_run,
+                    };
+                    let result = restore_job::run(&conn, req, job.0, &sink, &cancel).await;
+                    log_end(job, "restore", &result);
+                    let _ = tx.send(Msg::JobEnded { job, result });
+                });
+                self.cancels.insert(job, (token, None));
             }
             Effect::Verify { job, dest } => {
                 let tx = self.tx.clone();

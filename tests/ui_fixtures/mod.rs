@@ -40,7 +40,6 @@ pub fn settings() -> Settings {
         destination: "/backups/agol".into(),
         workers: 4,
         scan_dir: "/tmp".into(),
-        restore_available: false,
     }
 }
 
@@ -144,4 +143,31 @@ pub fn browsing() -> State {
     );
     s.now = Duration::from_secs(100);
     s
+}
+
+/// The id of fixture item `n`.
+pub fn item_id(n: usize) -> String {
+    format!("{n:032x}")
+}
+
+/// Two snapshots, newest first: the newest holds items 1–5 (and one failed backup), the
+/// older one items 1–3.
+pub fn snapshot_list() -> Vec<agol_tui::app::restore::SnapshotInfo> {
+    use agol_tui::app::restore::SnapshotInfo;
+    vec![
+        SnapshotInfo {
+            id: "20250301T120000Z".into(),
+            items: 6,
+            failed: 1,
+            ids: (1..=5).map(item_id).collect(),
+            portal: "https://acme.maps.arcgis.com".into(),
+        },
+        SnapshotInfo {
+            id: "20250201T080000Z".into(),
+            items: 3,
+            failed: 0,
+            ids: (1..=3).map(item_id).collect(),
+            portal: "https://acme.maps.arcgis.com".into(),
+        },
+    ]
 }

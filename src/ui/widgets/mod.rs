@@ -2,4 +2,5 @@
 
 pub mod help_bar;
 pub mod popup;
+pub mod restore_dialog;
 pub mod title_bar;

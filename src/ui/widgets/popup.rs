@@ -97,6 +97,7 @@ pub fn render(state: &State, popup: &Popup, frame: &mut Frame, area: Rect) {
             ]));
             boxed(frame, area, " Filter by type ", lines, 50);
         }
+        Popup::Restore(dialog) => super::restore_dialog::render(state, dialog, frame, area),
         Popup::Message { title, text } => {
             let lines = vec![
                 Line::raw(text.clone()),
@@ -108,7 +109,8 @@ pub fn render(state: &State, popup: &Popup, frame: &mut Frame, area: Rect) {
     }
 }
 
-fn keys_line(keys: &[(&str, &str)]) -> Line<'static> {
+/// A line of key hints.
+pub(crate) fn keys_line(keys: &[(&str, &str)]) -> Line<'static> {
     let mut spans = Vec::new();
     for (k, d) in keys {
         spans.push(Span::styled(k.to_string(), style::key()));
@@ -135,7 +137,14 @@ fn centered(area: Rect, w: u16, h: u16) -> Rect {
     r
 }
 
-fn boxed(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'static>>, width: u16) {
+/// Lines in a bordered box centred in `area`, as tall as they wrap to.
+pub(crate) fn boxed(
+    frame: &mut Frame,
+    area: Rect,
+    title: &str,
+    lines: Vec<Line<'static>>,
+    width: u16,
+) {
     let inner_w = width.saturating_sub(2).max(1) as usize;
     let height: usize = lines
         .iter()
