@@ -297,19 +297,18 @@ async fn load_layer(
     total: u64,
 ) -> Result<IdMap, String> {
     let mut map = IdMap::default();
-    let Some(set) = archive.json(&format!("layers/{id}.features.json"))? else {
+    let entry = format!("layers/{id}.features.json");
+    if !archive.has(&entry) {
         return Ok(map);
-    };
+    }
     let oid_field = def
         .get("objectIdField")
         .and_then(Value::as_str)
-        .or_else(|| set.get("objectIdFieldName").and_then(Value::as_str))
         .unwrap_or("OBJECTID")
         .to_string();
     let gid_field = def
         .get("globalIdField")
         .and_then(Value::as_str)
-        .or_else(|| set.get("globalIdFieldName").and_then(Value::as_str))
         .filter(|f| !f.is_empty())
         .map(str::to_string);
     let target_def: Value = ctx
@@ -326,12 +325,11 @@ async fn load_layer(
                 .get("supportsApplyEditsWithGlobalIds")
                 .and_then(Value::as_bool)
                 == Some(true));
-    let features = set
-        .get("features")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    for chunk in features.chunks(ctx.options.feature_batch.max(1)) {
+    // Features stream from the archive in batches: memory never holds the whole layer.
+    let mut batches =
+        super::source::stream_features(archive.path(), &entry, ctx.options.feature_batch);
+    while let Some(chunk) = batches.recv().await {
+        let chunk = chunk?;
         let mut olds = Vec::with_capacity(chunk.len());
         let adds: Vec<Value> = chunk
             .iter()

@@ -24,6 +24,11 @@ impl ItemArchive {
         })
     }
 
+    /// The archive's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
     /// Every entry name.
     pub fn names(&self) -> Vec<String> {
         self.zip
@@ -90,5 +95,138 @@ impl ItemArchive {
         let n = std::io::copy(&mut entry, &mut out)
             .map_err(|e| format!("cannot extract {name}: {e}"))?;
         Ok((target, n))
+    }
+}
+
+/// Streams the `features` of an Esri JSON FeatureSet entry in chunks of `chunk`: a blocking
+/// thread parses the entry as it decompresses, so memory holds a few chunks, never the layer.
+pub fn stream_features(
+    path: &Path,
+    name: &str,
+    chunk: usize,
+) -> tokio::sync::mpsc::Receiver<Result<Vec<Value>, String>> {
+    let (tx, rx) = tokio::sync::mpsc::channel(2);
+    let (path, name, chunk) = (path.to_path_buf(), name.to_string(), chunk.max(1));
+    tokio::task::spawn_blocking(move || {
+        let result = (|| -> Result<(), String> {
+            let file =
+                File::open(&path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+            let mut zip =
+                zip::ZipArchive::new(file).map_err(|e| format!("{}: {e}", path.display()))?;
+            let entry = zip
+                .by_name(&name)
+                .map_err(|e| format!("{}: no entry {name}: {e}", path.display()))?;
+            let mut de = serde_json::Deserializer::from_reader(std::io::BufReader::new(entry));
+            serde::Deserializer::deserialize_map(&mut de, FeatureSetVisitor { tx: &tx, chunk })
+                .map_err(|e| format!("{}: {name} is not a FeatureSet: {e}", path.display()))
+        })();
+        if let Err(e) = result {
+            let _ = tx.blocking_send(Err(e));
+        }
+    });
+    rx
+}
+
+type ChunkSender = tokio::sync::mpsc::Sender<Result<Vec<Value>, String>>;
+
+struct FeatureSetVisitor<'a> {
+    tx: &'a ChunkSender,
+    chunk: usize,
+}
+
+impl<'de> serde::de::Visitor<'de> for FeatureSetVisitor<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an Esri JSON FeatureSet")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "features" {
+                map.next_value_seed(FeaturesSeed {
+                    tx: self.tx,
+                    chunk: self.chunk,
+                })?;
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+struct FeaturesSeed<'a> {
+    tx: &'a ChunkSender,
+    chunk: usize,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for FeaturesSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for FeaturesSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an array of features")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut buf = Vec::with_capacity(self.chunk);
+        while let Some(v) = seq.next_element::<Value>()? {
+            buf.push(v);
+            if buf.len() == self.chunk
+                && self.tx.blocking_send(Ok(std::mem::take(&mut buf))).is_err()
+            {
+                return Err(serde::de::Error::custom("the restore stopped reading"));
+            }
+        }
+        if !buf.is_empty() && self.tx.blocking_send(Ok(buf)).is_err() {
+            return Err(serde::de::Error::custom("the restore stopped reading"));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn features_stream_in_chunks() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.zip");
+        let mut w = crate::engine::archive::writer::ItemArchiveWriter::create(&path).unwrap();
+        let features: Vec<Value> = (0..25)
+            .map(|i| serde_json::json!({"attributes": {"OBJECTID": i}}))
+            .collect();
+        let set = serde_json::json!({"objectIdFieldName": "OBJECTID", "fields": [], "features": features, "exceededTransferLimit": false});
+        w.add_bytes("layers/0.features.json", set.to_string().as_bytes())
+            .unwrap();
+        w.finish(serde_json::json!({})).unwrap();
+        let mut rx = stream_features(&path, "layers/0.features.json", 10);
+        let mut sizes = Vec::new();
+        let mut ids = Vec::new();
+        while let Some(chunk) = rx.recv().await {
+            let chunk = chunk.unwrap();
+            sizes.push(chunk.len());
+            ids.extend(
+                chunk
+                    .iter()
+                    .map(|f| f["attributes"]["OBJECTID"].as_i64().unwrap()),
+            );
+        }
+        assert_eq!(sizes, vec![10, 10, 5]);
+        assert_eq!(ids, (0..25).collect::<Vec<_>>());
+        let mut rx = stream_features(&path, "layers/9.features.json", 10);
+        assert!(
+            rx.recv().await.unwrap().is_err(),
+            "a missing entry is an error"
+        );
     }
 }
