@@ -436,3 +436,168 @@ async fn attach(
     }
     Ok(n)
 }
+
+/// `--on-conflict overwrite` of a hosted feature layer: the backed-up data is staged (every
+/// layer's features read back from the archive and counted) and the target's layers checked to
+/// match, and only then is each layer emptied and reloaded, attachments included; the item's
+/// properties, thumbnail, metadata, resources and sharing are updated. A view's rows come from
+/// its source, so for a view only the item is updated.
+pub async fn overwrite_service(
+    ctx: &Ctx<'_>,
+    planned: &PlannedItem,
+    target_id: &str,
+    expected: &BTreeMap<String, u64>,
+    sink: &dyn ProgressSink,
+    notes: &mut Vec<String>,
+) -> Result<ServiceOutcome, String> {
+    let mut archive = ItemArchive::open(&planned.archive)?;
+    let item = archive.json("item.json")?.unwrap_or(Value::Null);
+    let owner = planned.target_owner.as_str();
+    let is_view = planned.kind == Kind::HostedView;
+    let target = ctx
+        .client
+        .item(target_id)
+        .await
+        .map_err(|e| format!("the item to overwrite: {e}"))?;
+    let url = target
+        .item
+        .url
+        .clone()
+        .ok_or("the item to overwrite has no service URL")?
+        .trim_end_matches('/')
+        .to_string();
+
+    // Stage: definitions present, every features file readable and counted, same layers.
+    let ids = layer_ids(&archive);
+    let mut defs = Vec::new();
+    for id in &ids {
+        let def = archive
+            .json(&format!("layers/{id}.json"))?
+            .ok_or_else(|| format!("layers/{id}.json is missing"))?;
+        defs.push((*id, def));
+    }
+    if !is_view {
+        for (id, _) in &defs {
+            let entry = format!("layers/{id}.features.json");
+            if !archive.has(&entry) {
+                continue;
+            }
+            let path = archive.path().to_path_buf();
+            let staged = tokio::task::spawn_blocking(move || -> Result<u64, String> {
+                let file = std::fs::File::open(&path).map_err(|e| e.to_string())?;
+                let mut zip = zip::ZipArchive::new(file).map_err(|e| e.to_string())?;
+                let reader = zip.by_name(&entry).map_err(|e| e.to_string())?;
+                crate::engine::archive::verify::count_features(std::io::BufReader::new(reader))
+            })
+            .await
+            .map_err(|e| e.to_string())?
+            .map_err(|e| {
+                format!(
+                    "layer {id}: the backed-up features cannot be read ({e}); nothing was changed"
+                )
+            })?;
+            if let Some(want) = expected.get(&id.to_string())
+                && *want != staged
+            {
+                return Err(format!(
+                    "layer {id}: the archive holds {staged} features but the manifest says {want}; nothing was changed"
+                ));
+            }
+        }
+    }
+    let live: Value = ctx
+        .client
+        .json(crate::client::request::Call::get(format!("{url}/layers")))
+        .await
+        .map_err(|e| format!("the target service's layers: {e}"))?;
+    let live_ids: std::collections::BTreeSet<i64> = ["layers", "tables"]
+        .iter()
+        .flat_map(|k| {
+            live.get(*k)
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default()
+        })
+        .filter_map(|l| l.get("id").and_then(Value::as_i64))
+        .collect();
+    let want_ids: std::collections::BTreeSet<i64> = ids.iter().copied().collect();
+    if live_ids != want_ids {
+        return Err(format!(
+            "the target service has layers {live_ids:?} but the backup has {want_ids:?}; its schema changed, so it is not overwritten: use --on-conflict copy"
+        ));
+    }
+
+    // Reload.
+    let mut outcome = ServiceOutcome::default();
+    if !is_view {
+        let total: u64 = expected.values().sum();
+        let mut loaded = 0u64;
+        for (id, def) in &defs {
+            let layer_url = format!("{url}/{id}");
+            ctx.client
+                .truncate_layer(&layer_url)
+                .await
+                .map_err(|e| format!("emptying layer {id}: {e}"))?;
+            let map = load_layer(
+                ctx,
+                &mut archive,
+                &layer_url,
+                *id,
+                def,
+                planned,
+                sink,
+                &mut loaded,
+                total,
+            )
+            .await?;
+            if def.get("hasAttachments").and_then(Value::as_bool) == Some(true) {
+                let n = attach(ctx, &mut archive, &layer_url, *id, &map).await?;
+                outcome.attachments.insert(id.to_string(), n);
+            }
+        }
+        for (id, _) in &defs {
+            let got = ctx
+                .client
+                .feature_count(&format!("{url}/{id}"))
+                .await
+                .map_err(|e| format!("count of layer {id}: {e}"))?;
+            let want = expected.get(&id.to_string()).copied().unwrap_or(got);
+            outcome.counts.insert(id.to_string(), (want, got));
+            if got != want {
+                return Err(format!(
+                    "layer {id}: {got} features in the target, {want} in the snapshot"
+                ));
+            }
+        }
+    }
+
+    let remap = ctx.remap();
+    let (thumbnail, metadata) = side_files(&mut archive, &ctx.spool)?;
+    let mut p = metadata_params(&item, &remap, false);
+    if let Some(data) = archive
+        .has("data.json")
+        .then(|| archive.read("data.json"))
+        .transpose()?
+    {
+        p.push((
+            "text".into(),
+            remap.rewrite(&String::from_utf8_lossy(&data)).text,
+        ));
+    }
+    ctx.client
+        .update_item(
+            owner,
+            target_id,
+            &ItemWrite {
+                params: p,
+                thumbnail,
+                metadata,
+            },
+            &ItemContent::None,
+        )
+        .await
+        .map_err(|e| format!("update: {e}"))?;
+    resources(ctx, &mut archive, owner, target_id, &remap, true, notes).await?;
+    sharing(ctx, &mut archive, owner, target_id, notes).await?;
+    Ok(outcome)
+}

@@ -9,7 +9,7 @@ use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
 use super::context::{Ctx, Tuning};
-use super::features::restore_service;
+use super::features::{overwrite_service, restore_service};
 use super::items::{add_relationships, restore_item};
 use super::journal::{Entry, RestoreJournal, Stage, journal_path};
 use super::plan::{Action, Kind, PlanInput, PlannedItem, RestorePlan, plan};
@@ -246,9 +246,15 @@ async fn restore_one(
             return out;
         }
         Action::Update { target } => match planned.kind {
-            Kind::HostedService | Kind::HostedView => Err(
-                "overwriting a hosted feature layer in place (truncate and reload) is not implemented yet; use --on-conflict copy".to_string(),
-            ),
+            Kind::HostedService | Kind::HostedView => {
+                overwrite_service(ctx, planned, target, expected, sink, &mut out.notes)
+                    .await
+                    .map(|o| {
+                        out.feature_counts = o.counts;
+                        out.attachments = o.attachments;
+                        target.clone()
+                    })
+            }
             _ => restore_item(ctx, planned, Some(target), &mut out.notes).await,
         },
         Action::Create => match clean_leftover(ctx, planned).await {
