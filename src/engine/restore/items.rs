@@ -467,8 +467,14 @@ pub async fn add_relationships(
                     .add_relationship(&planned.target_owner, new_id, new_dest, rel_type)
                     .await
                     .map_err(|e| format!("relationship {rel_type} → {dest}: {e}"))?,
+                // Not restored, but still in the target (a same-org restore): link to it.
+                None if ctx.client.item(dest).await.is_ok() => ctx
+                    .client
+                    .add_relationship(&planned.target_owner, new_id, dest, rel_type)
+                    .await
+                    .map_err(|e| format!("relationship {rel_type} → {dest}: {e}"))?,
                 None => notes.push(format!(
-                    "relationship {rel_type} → {dest} not re-created: {dest} is not restored"
+                    "relationship {rel_type} → {dest} not re-created: {dest} is neither restored nor in the target"
                 )),
             }
         }
