@@ -3,30 +3,9 @@
 
 mod common;
 
-use std::path::Path;
 use std::process::Output;
 
 use agol_tui::fake::{FakePortal, sample};
-
-fn agol(fake: &FakePortal, home: &Path, args: &[&str]) -> std::process::Command {
-    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("agol-tui"));
-    cmd.args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("AGOL_DATA_DIR", home.join("data"))
-        .env("AGOL_CONFIG", home.join("config.toml"))
-        .env("AGOL_PORTAL", fake.url())
-        .env("AGOL_USERNAME", sample::ADMIN_USERNAME)
-        .env("AGOL_PASSWORD", sample::ADMIN_PASSWORD);
-    cmd
-}
-
-async fn run(mut cmd: std::process::Command) -> Output {
-    tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap()
-}
 
 fn text(o: &Output) -> String {
     format!(
@@ -42,7 +21,7 @@ async fn dry_run_prints_the_plan_and_usage_errors_exit_2() {
     let home = tempfile::tempdir().unwrap();
     let dest = home.path().join("backups");
     let dest_s = dest.to_str().unwrap();
-    let backup = run(agol(
+    let backup = common::run(common::agol(
         &fake,
         home.path(),
         &["backup", "--dest", dest_s, "--all"],
@@ -55,7 +34,7 @@ async fn dry_run_prints_the_plan_and_usage_errors_exit_2() {
     );
 
     let before = fake.requests().len();
-    let out = run(agol(
+    let out = common::run(common::agol(
         &fake,
         home.path(),
         &["restore", "--dest", dest_s, "--all", "--dry-run"],
@@ -73,7 +52,7 @@ async fn dry_run_prints_the_plan_and_usage_errors_exit_2() {
         "only reads and the sign-in"
     );
 
-    let bad = run(agol(
+    let bad = common::run(common::agol(
         &fake,
         home.path(),
         &[
@@ -89,10 +68,15 @@ async fn dry_run_prints_the_plan_and_usage_errors_exit_2() {
     assert_eq!(bad.status.code(), Some(2), "{}", text(&bad));
     assert!(text(&bad).contains("skip, overwrite, copy"));
 
-    let nothing = run(agol(&fake, home.path(), &["restore", "--dest", dest_s])).await;
+    let nothing = common::run(common::agol(
+        &fake,
+        home.path(),
+        &["restore", "--dest", dest_s],
+    ))
+    .await;
     assert_eq!(nothing.status.code(), Some(2), "{}", text(&nothing));
 
-    let preserve = run(agol(
+    let preserve = common::run(common::agol(
         &fake,
         home.path(),
         &["restore", "--dest", dest_s, "--all", "--preserve-ids"],
@@ -100,4 +84,67 @@ async fn dry_run_prints_the_plan_and_usage_errors_exit_2() {
     .await;
     assert_eq!(preserve.status.code(), Some(2), "{}", text(&preserve));
     assert!(text(&preserve).contains("ArcGIS Online cannot create items with chosen ids"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restore_into_another_portal_under_another_owner_and_a_new_folder() {
+    let a = common::fake().await;
+    let b = common::fake_with(agol_tui::fake::FakeConfig {
+        empty_org: true,
+        ..Default::default()
+    })
+    .await;
+    let home = tempfile::tempdir().unwrap();
+    let dest = home.path().join("backups");
+    let dest_s = dest.to_str().unwrap();
+    let backup = common::run(common::agol(
+        &a,
+        home.path(),
+        &["backup", "--dest", dest_s, "--all"],
+    ))
+    .await;
+    assert!(
+        matches!(backup.status.code(), Some(0 | 3)),
+        "{}",
+        text(&backup)
+    );
+    let pdf = sample::item_id("pdf");
+    let mut cmd = common::agol(
+        &a,
+        home.path(),
+        &[
+            "restore",
+            "--dest",
+            dest_s,
+            "--id",
+            &pdf,
+            "--target-owner",
+            sample::PUBLISHER_USERNAME,
+            "--target-folder",
+            "Restored 2026",
+        ],
+    );
+    cmd.env("AGOL_TARGET_PORTAL", b.url())
+        .env("AGOL_TARGET_USERNAME", sample::ADMIN_USERNAME)
+        .env("AGOL_TARGET_PASSWORD", sample::ADMIN_PASSWORD);
+    let out = common::run(cmd).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let restored: Vec<_> = b.items();
+    assert_eq!(restored.len(), 1, "{restored:?}");
+    assert_eq!(restored[0].owner, sample::PUBLISHER_USERNAME);
+    assert_eq!(
+        restored[0].folder.as_deref(),
+        Some("Restored 2026"),
+        "the folder was created"
+    );
+    assert_eq!(
+        b.item_data(&restored[0].id).unwrap(),
+        a.item_data(&pdf).unwrap()
+    );
+    assert!(
+        a.requests()
+            .iter()
+            .all(|r| r.method == "GET" || !r.path.contains("addItem")),
+        "nothing written to the source"
+    );
 }
