@@ -5,7 +5,7 @@ mod common;
 
 use std::process::Output;
 
-use agol_tui::fake::{FakePortal, sample};
+use agol_tui::fake::sample;
 
 fn text(o: &Output) -> String {
     format!(
