@@ -42,6 +42,7 @@ pub enum Cut {
 /// Pending faults, consumed request by request.
 pub struct Faults {
     fail: (u32, u16),
+    fail_matching: Option<(String, u32, u16)>,
     throttle: (u32, u64),
     truncate: u32,
     cut: u32,
@@ -58,6 +59,7 @@ impl Faults {
     pub fn new(ratio: f64) -> Self {
         Faults {
             fail: (0, 503),
+            fail_matching: None,
             throttle: (0, 1),
             truncate: 0,
             cut: 0,
@@ -71,6 +73,11 @@ impl Faults {
     /// The next `n` requests fail with `status`.
     pub fn fail_next(&mut self, n: u32, status: u16) {
         self.fail = (n, status);
+    }
+
+    /// The next `n` requests whose path ends with `suffix` fail with `status` (others pass).
+    pub fn fail_next_matching(&mut self, suffix: &str, n: u32, status: u16) {
+        self.fail_matching = Some((suffix.to_string(), n, status));
     }
 
     /// The next `n` requests get 429 with `Retry-After: secs`.
@@ -96,7 +103,14 @@ impl Faults {
 
     /// Decide the fault for one incoming request (consumes a pending one). `exempt` requests
     /// (sign-in endpoints) never get a random fault from [`FaultRatios`].
-    pub fn next_fault(&mut self, exempt: bool) -> Option<Fault> {
+    pub fn next_fault(&mut self, exempt: bool, path: &str) -> Option<Fault> {
+        if let Some((suffix, n, status)) = &mut self.fail_matching
+            && *n > 0
+            && path.ends_with(suffix.as_str())
+        {
+            *n -= 1;
+            return Some(Fault::Fail(*status));
+        }
         if self.fail.0 > 0 {
             self.fail.0 -= 1;
             return Some(Fault::Fail(self.fail.1));

@@ -150,7 +150,7 @@ pub async fn layer(State(mw): State<MwState>, req: Request, next: Next) -> Respo
         .faults
         .lock()
         .expect("faults lock")
-        .next_fault(exempt);
+        .next_fault(exempt, &record.path);
     let resp = match fault {
         Some(f) => fault_response(f),
         None => {

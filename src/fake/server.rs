@@ -241,6 +241,16 @@ impl FakePortal {
         self.shared.log.lock().expect("log lock").clear();
     }
 
+    /// The next `n` requests whose path ends with `path_suffix` answer HTTP `status` (a 403
+    /// burst on `addItem`, say); other requests pass.
+    pub fn fail_next_matching(&self, path_suffix: &str, n: u32, status: u16) {
+        self.shared
+            .faults
+            .lock()
+            .expect("faults")
+            .fail_next_matching(path_suffix, n, status);
+    }
+
     /// The next `n` requests (any origin) answer HTTP `status` with a small HTML body.
     pub fn fail_next(&self, n: u32, status: u16) {
         self.shared
