@@ -148,3 +148,45 @@ async fn restore_into_another_portal_under_another_owner_and_a_new_folder() {
         "nothing written to the source"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_partly_failed_restore_exits_3_and_keeps_what_was_restored() {
+    let a = common::fake().await;
+    let b = common::fake_with(agol_tui::fake::FakeConfig {
+        empty_org: true,
+        ..Default::default()
+    })
+    .await;
+    let home = tempfile::tempdir().unwrap();
+    let dest = home.path().join("backups");
+    let dest_s = dest.to_str().unwrap();
+    let backup = common::run(common::agol(
+        &a,
+        home.path(),
+        &["backup", "--dest", dest_s, "--all"],
+    ))
+    .await;
+    assert!(
+        matches!(backup.status.code(), Some(0 | 3)),
+        "{}",
+        text(&backup)
+    );
+    // The first add is refused for good (HTTP 400); the next item goes through.
+    b.fail_next_matching("/addItem", 1, 400);
+    let (pdf, csv) = (sample::item_id("pdf"), sample::item_id("csv"));
+    let mut cmd = common::agol(
+        &a,
+        home.path(),
+        &["restore", "--dest", dest_s, "--id", &pdf, &csv],
+    );
+    cmd.env("AGOL_TARGET_PORTAL", b.url())
+        .env("AGOL_TARGET_USERNAME", sample::ADMIN_USERNAME)
+        .env("AGOL_TARGET_PASSWORD", sample::ADMIN_PASSWORD);
+    let out = common::run(cmd).await;
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    assert_eq!(
+        b.items().len(),
+        1,
+        "the item that went through stays restored"
+    );
+}
