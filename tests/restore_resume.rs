@@ -106,3 +106,41 @@ async fn a_killed_restore_rerun_leaves_exactly_one_copy_of_each_item() {
     );
     assert_eq!(b.items().len(), before);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_copy_created_just_before_a_crash_that_the_journal_never_heard_of_is_removed() {
+    use agol_tui::engine::restore::journal::{Entry, RestoreJournal, Stage, journal_path};
+    let a = common::fake().await;
+    let b = empty_org().await;
+    let dir = tempfile::tempdir().unwrap();
+    backup_all(&a, dir.path()).await;
+    let pdf = agol_tui::fake::sample::item_id("pdf");
+    let mut opts = options(dir.path(), OnConflict::Skip);
+    opts.input.selection = agol_tui::engine::selection::Selection {
+        ids: vec![pdf.clone()],
+        ..Default::default()
+    };
+    let first = restore(&b, &opts, &CancellationToken::new()).await.unwrap();
+    let made = first.outcomes[0].new_id.clone().unwrap();
+    // As if the process died after the portal created the item but before the id was journalled.
+    let journal = RestoreJournal::open(&journal_path(dir.path(), &b.url())).unwrap();
+    journal.record(Entry {
+        old: pdf.clone(),
+        new: None,
+        stage: Stage::Creating,
+        owner: first.plan.items[0].target_owner.clone(),
+        title: first.plan.items[0].title.clone(),
+        item_type: "PDF".into(),
+        service_url: None,
+        time: 0,
+    });
+    drop(journal);
+    let second = restore(&b, &opts, &CancellationToken::new()).await.unwrap();
+    assert_eq!(second.failed(), 0, "{:?}", second.outcomes);
+    let items = b.items();
+    assert_eq!(items.len(), 1, "exactly one copy: {items:?}");
+    assert_ne!(
+        items[0].id, made,
+        "the unjournalled copy was removed and the item restored again"
+    );
+}
