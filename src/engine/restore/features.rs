@@ -190,34 +190,8 @@ pub async fn restore_service(
 
     let mut outcome = ServiceOutcome::default();
     if !is_view {
-        let total: u64 = expected.values().sum();
-        let mut loaded = 0u64;
-        sink.event(JobEvent::ItemProgress {
-            id: planned.old_id.clone(),
-            bytes: 0,
-            bytes_total: None,
-            features: 0,
-            features_total: Some(total),
-        });
-        for (id, def) in &defs {
-            let layer_url = format!("{new_url}/{id}");
-            let map = load_layer(
-                ctx,
-                &mut archive,
-                &layer_url,
-                *id,
-                def,
-                planned,
-                sink,
-                &mut loaded,
-                total,
-            )
-            .await?;
-            if def.get("hasAttachments").and_then(Value::as_bool) == Some(true) {
-                let n = attach(ctx, &mut archive, &layer_url, *id, &map).await?;
-                outcome.attachments.insert(id.to_string(), n);
-            }
-        }
+        outcome.attachments =
+            load_layers(ctx, &mut archive, &new_url, &defs, planned, expected, sink).await?;
     }
     for (id, _) in &defs {
         let got = ctx
@@ -275,6 +249,49 @@ fn view_source(ctx: &Ctx<'_>, archive: &mut ItemArchive) -> Result<String, Strin
         "the view's source ({}) is not restored in this target; restore it first",
         svc.get("name").and_then(Value::as_str).unwrap_or("?")
     ))
+}
+
+/// Loads every layer's features (and re-attaches their attachments) into the service at
+/// `url`, reporting features loaded of the snapshot's total; returns attachments per layer.
+async fn load_layers(
+    ctx: &Ctx<'_>,
+    archive: &mut ItemArchive,
+    url: &str,
+    defs: &[(i64, Value)],
+    planned: &PlannedItem,
+    expected: &BTreeMap<String, u64>,
+    sink: &dyn ProgressSink,
+) -> Result<BTreeMap<String, u64>, String> {
+    let total: u64 = expected.values().sum();
+    let mut loaded = 0u64;
+    sink.event(JobEvent::ItemProgress {
+        id: planned.old_id.clone(),
+        bytes: 0,
+        bytes_total: None,
+        features: 0,
+        features_total: Some(total),
+    });
+    let mut attachments = BTreeMap::new();
+    for (id, def) in defs {
+        let layer_url = format!("{url}/{id}");
+        let map = load_layer(
+            ctx,
+            archive,
+            &layer_url,
+            *id,
+            def,
+            planned,
+            sink,
+            &mut loaded,
+            total,
+        )
+        .await?;
+        if def.get("hasAttachments").and_then(Value::as_bool) == Some(true) {
+            let n = attach(ctx, archive, &layer_url, *id, &map).await?;
+            attachments.insert(id.to_string(), n);
+        }
+    }
+    Ok(attachments)
 }
 
 /// Old object id and GlobalID → new object id of one layer.
@@ -530,31 +547,14 @@ pub async fn overwrite_service(
     // Reload.
     let mut outcome = ServiceOutcome::default();
     if !is_view {
-        let total: u64 = expected.values().sum();
-        let mut loaded = 0u64;
-        for (id, def) in &defs {
-            let layer_url = format!("{url}/{id}");
+        for (id, _) in &defs {
             ctx.client
-                .truncate_layer(&layer_url)
+                .truncate_layer(&format!("{url}/{id}"))
                 .await
                 .map_err(|e| format!("emptying layer {id}: {e}"))?;
-            let map = load_layer(
-                ctx,
-                &mut archive,
-                &layer_url,
-                *id,
-                def,
-                planned,
-                sink,
-                &mut loaded,
-                total,
-            )
-            .await?;
-            if def.get("hasAttachments").and_then(Value::as_bool) == Some(true) {
-                let n = attach(ctx, &mut archive, &layer_url, *id, &map).await?;
-                outcome.attachments.insert(id.to_string(), n);
-            }
         }
+        outcome.attachments =
+            load_layers(ctx, &mut archive, &url, &defs, planned, expected, sink).await?;
         for (id, _) in &defs {
             let got = ctx
                 .client
