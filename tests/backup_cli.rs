@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use agol_tui::engine::archive::destination::Destination;
 use agol_tui::engine::archive::verify::verify_snapshot;
+use agol_tui::fake::sample;
 
 fn text(o: &Output) -> String {
     format!(
@@ -241,5 +242,88 @@ async fn sigkill_at_any_moment_leaves_earlier_snapshots_intact_and_the_next_run_
     );
     for s in d.snapshots() {
         assert!(verify_snapshot(&s).unwrap().problems.is_empty());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_password_or_token_in_any_archive_manifest_log_or_restore_journal() {
+    use std::io::Read;
+    let a = common::fake().await;
+    let b = common::fake_with(agol_tui::fake::FakeConfig {
+        empty_org: true,
+        ..Default::default()
+    })
+    .await;
+    let home = tempfile::tempdir().unwrap();
+    let dest = home.path().join("backups");
+    let dest_s = dest.to_str().unwrap();
+    let out = common::run(common::agol(
+        &a,
+        home.path(),
+        &["backup", "--all", "--dest", dest_s, "-vv"],
+    ))
+    .await;
+    assert!(matches!(out.status.code(), Some(0 | 3)), "{}", text(&out));
+    let mut restore = common::agol(
+        &a,
+        home.path(),
+        &["restore", "--dest", dest_s, "--all", "-vv"],
+    );
+    restore
+        .env("AGOL_TARGET_PORTAL", b.url())
+        .env("AGOL_TARGET_USERNAME", sample::ADMIN_USERNAME)
+        .env("AGOL_TARGET_PASSWORD", sample::ADMIN_PASSWORD);
+    let restored = common::run(restore).await;
+    assert!(
+        matches!(restored.status.code(), Some(0 | 3)),
+        "{}",
+        text(&restored)
+    );
+
+    let mut secrets: Vec<String> = a
+        .requests()
+        .into_iter()
+        .chain(b.requests())
+        .filter_map(|r| r.token)
+        .collect();
+    secrets.sort();
+    secrets.dedup();
+    assert!(!secrets.is_empty());
+    secrets.push(sample::ADMIN_PASSWORD.to_string());
+    let mut texts = vec![
+        ("backup output".to_string(), text(&out)),
+        ("restore output".to_string(), text(&restored)),
+    ];
+    let mut zips = 0;
+    for file in common::walk(home.path()) {
+        let bytes = std::fs::read(&file).unwrap();
+        if file.extension().is_some_and(|e| e == "zip") {
+            zips += 1;
+            let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+            for i in 0..zip.len() {
+                let mut entry = zip.by_index(i).unwrap();
+                let mut content = Vec::new();
+                entry.read_to_end(&mut content).unwrap();
+                texts.push((
+                    format!("{} in {}", i, file.display()),
+                    String::from_utf8_lossy(&content).to_string(),
+                ));
+            }
+        } else {
+            texts.push((
+                file.display().to_string(),
+                String::from_utf8_lossy(&bytes).to_string(),
+            ));
+        }
+    }
+    assert!(zips > 10, "archives were searched ({zips})");
+    assert!(
+        texts.iter().any(|(n, _)| n.ends_with("manifest.json"))
+            && texts.iter().any(|(n, _)| n.ends_with(".jsonl"))
+    );
+    for (name, body) in &texts {
+        for s in &secrets {
+            assert!(!body.contains(s.as_str()), "a secret is in {name}");
+        }
     }
 }
