@@ -47,7 +47,7 @@ pub struct FilePart {
 }
 
 /// One logical request to a portal or ArcGIS Server.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Call {
     method: Method,
     url: String,
@@ -56,6 +56,41 @@ pub struct Call {
     safe: bool,
     json: bool,
     anonymous: bool,
+}
+
+/// Parameters whose values are secrets: never shown by `Debug`.
+const SECRET_PARAMS: &[&str] = &[
+    "password",
+    "token",
+    "refresh_token",
+    "access_token",
+    "code",
+    "code_verifier",
+    "client_secret",
+];
+
+impl std::fmt::Debug for Call {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let params: Vec<(&str, &str)> = self
+            .params
+            .iter()
+            .map(|(k, v)| {
+                let shown = if SECRET_PARAMS.contains(&k.as_str()) {
+                    "[redacted]"
+                } else {
+                    v.as_str()
+                };
+                (k.as_str(), shown)
+            })
+            .collect();
+        f.debug_struct("Call")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("params", &params)
+            .field("parts", &self.parts.len())
+            .field("safe", &self.safe)
+            .finish()
+    }
 }
 
 impl Call {
@@ -520,5 +555,27 @@ impl HostLimiter {
                 .clone()
         };
         sem.acquire_owned().await.ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_secret_parameters() {
+        let call = Call::post_read("https://x/sharing/rest/generateToken")
+            .param("username", "jdoe")
+            .param("password", "hunter2")
+            .param("refresh_token", "r-secret");
+        let shown = format!("{call:?}");
+        assert!(
+            shown.contains("jdoe") && shown.contains("[redacted]"),
+            "{shown}"
+        );
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("r-secret"),
+            "{shown}"
+        );
     }
 }
