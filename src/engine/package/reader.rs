@@ -28,6 +28,9 @@ pub const ENV_MAX_RATIO: &str = "AGOL_PACKAGE_MAX_RATIO";
 
 /// Ratios are only judged past this many uncompressed bytes (small JSON compresses very well).
 const RATIO_GRACE_BYTES: u64 = 16 * 1024 * 1024;
+/// Most bytes of tar headers and extension blocks (GNU long names, PAX records) between one
+/// entry's data and the next entry's: the tar crate reads those blocks into memory.
+const MAX_HEADER_BYTES: u64 = 1024 * 1024;
 /// The longest entry path accepted, in bytes.
 const MAX_PATH_BYTES: usize = 4096;
 /// The longest path component accepted, in bytes.
@@ -355,12 +358,16 @@ impl From<PackageError> for StreamError {
 enum Tripped {
     Bytes,
     Ratio,
+    Header,
 }
 
 #[derive(Debug, Default)]
 struct Counters {
     compressed: u64,
     uncompressed: u64,
+    /// Where the current entry's data ends plus [`MAX_HEADER_BYTES`]: reading past it means an
+    /// oversized header block.
+    window_end: u64,
     tripped: Option<Tripped>,
 }
 
@@ -393,6 +400,8 @@ impl<R: Read> Read for Capped<R> {
         c.uncompressed += n as u64;
         if c.uncompressed > self.max_bytes {
             c.tripped = Some(Tripped::Bytes);
+        } else if c.uncompressed > c.window_end {
+            c.tripped = Some(Tripped::Header);
         } else if c.uncompressed > RATIO_GRACE_BYTES
             && c.uncompressed / c.compressed.max(1) > self.max_ratio
         {
@@ -429,7 +438,10 @@ where
         });
     }
     let file = File::open(path).map_err(io_err)?;
-    let counters = Rc::new(RefCell::new(Counters::default()));
+    let counters = Rc::new(RefCell::new(Counters {
+        window_end: MAX_HEADER_BYTES,
+        ..Counters::default()
+    }));
     let stream = Capped {
         inner: GzDecoder::new(CountIn {
             inner: io::BufReader::new(file),
@@ -451,6 +463,12 @@ where
                 limit: limits.max_ratio,
                 entry: current.to_string(),
             },
+            Some(Tripped::Header) => PackageError::Refused {
+                entry: current.to_string(),
+                reason: format!(
+                    "the tar header blocks after it (long names or PAX records) exceed {MAX_HEADER_BYTES} bytes"
+                ),
+            },
             None => PackageError::Corrupt {
                 path: path.to_path_buf(),
                 detail: e.to_string(),
@@ -462,6 +480,15 @@ where
     let mut count: u64 = 0;
     for entry in entries {
         let mut entry = entry.map_err(|e| stream_error(e, &current))?;
+        // The data of this entry, then at most MAX_HEADER_BYTES of headers before the next one.
+        let padded = entry.size().div_ceil(512).saturating_mul(512);
+        counters.borrow_mut().window_end = entry
+            .raw_file_position()
+            .saturating_add(padded)
+            .saturating_add(MAX_HEADER_BYTES);
+        if entry.header().entry_type() == EntryType::XGlobalHeader {
+            continue; // PAX global metadata, not a file
+        }
         let raw = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
         current = raw.clone();
         count += 1;
