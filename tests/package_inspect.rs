@@ -321,6 +321,7 @@ fn valid_package_is_listed_with_dependencies_and_data_kinds() {
     assert_eq!(code, 0);
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["package"], "backup1");
+    assert_eq!(v["complete"], true);
     assert_eq!(v["missing"], json!([]));
     let items = v["items"].as_array().unwrap();
     assert_eq!(items.len(), 4);
@@ -336,7 +337,7 @@ fn valid_package_is_listed_with_dependencies_and_data_kinds() {
 
     // The library: the same report, and a safe extraction below the target.
     let report = inspect(&s.package, &ReadLimits::default()).unwrap();
-    assert!(report.complete());
+    assert!(report.complete);
     let map = report.items.iter().find(|i| i.id == "map1").unwrap();
     assert_eq!(map.data, DataKind::Structure);
     assert_eq!(map.origin_item_type.as_deref(), Some("TextItem"));
@@ -579,6 +580,14 @@ fn too_many_entries_is_refused() {
         &valid_entries("pkg", &[]),
         &[("AGOL_PACKAGE_MAX_ENTRIES", "5")],
         &["more than 5 entries", "AGOL_PACKAGE_MAX_ENTRIES"],
+    );
+    // A limit that is not a number is a usage error.
+    let s = Scene::new("pkg.contentexport", &valid_entries("pkg", &[]));
+    let (code, _, err) = s.inspect(false, &[("AGOL_PACKAGE_MAX_BYTES", "lots")]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("AGOL_PACKAGE_MAX_BYTES=\"lots\" is not a positive whole number"),
+        "{err}"
     );
 }
 

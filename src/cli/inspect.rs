@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{CliError, EXIT_FAILURE, EXIT_OK, EXIT_PARTIAL};
+use super::{CliError, EXIT_OK, EXIT_PARTIAL};
 use crate::engine::package::inspect::{InspectError, PackageReport, inspect};
 use crate::engine::package::reader::{PackageError, ReadLimits};
 
@@ -40,10 +40,8 @@ pub fn run(args: &InspectArgs) -> Result<i32, CliError> {
     } else {
         print!("{}", render(&report));
     }
-    Ok(if report.complete() {
+    Ok(if report.complete {
         EXIT_OK
-    } else if report.items.is_empty() {
-        EXIT_FAILURE
     } else {
         EXIT_PARTIAL
     })

@@ -121,19 +121,14 @@ pub struct Missing {
 pub struct PackageReport {
     /// The package name (top folder).
     pub package: String,
+    /// True when nothing the manifest names is missing.
+    pub complete: bool,
     /// Items in manifest order.
     pub items: Vec<ItemReport>,
     /// What the manifest names but the package lacks.
     pub missing: Vec<Missing>,
     /// Other oddities that do not make the package incomplete.
     pub warnings: Vec<String>,
-}
-
-impl PackageReport {
-    /// True when nothing the manifest names is missing.
-    pub fn complete(&self) -> bool {
-        self.missing.is_empty()
-    }
 }
 
 /// Errors of the report beyond reading: a missing or unreadable manifest or graph.
@@ -356,6 +351,7 @@ pub fn report(listing: &PackageListing) -> Result<PackageReport, InspectError> {
 
     Ok(PackageReport {
         package,
+        complete: missing.is_empty(),
         items: reports,
         missing,
         warnings,

@@ -12,7 +12,7 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -312,7 +312,18 @@ pub fn extract(path: &Path, target: &Path, limits: &ReadLimits) -> Result<PathBu
                     path: file_path.clone(),
                     source,
                 })?;
-            io::copy(reader, &mut out).map_err(StreamError::Io)?;
+            let mut buf = vec![0u8; 64 * 1024];
+            loop {
+                let n = reader.read(&mut buf).map_err(StreamError::Io)?;
+                if n == 0 {
+                    break;
+                }
+                out.write_all(&buf[..n])
+                    .map_err(|source| PackageError::Io {
+                        path: file_path.clone(),
+                        source,
+                    })?;
+            }
             out.sync_all().map_err(|source| PackageError::Io {
                 path: file_path,
                 source,
