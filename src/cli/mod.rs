@@ -5,6 +5,7 @@ pub mod backup;
 pub mod connect;
 pub mod demo;
 pub mod demo_server;
+pub mod inspect;
 pub mod logging;
 pub mod login;
 pub mod ping;
@@ -64,6 +65,8 @@ pub enum Command {
     Restore(Box<restore::RestoreArgs>),
     /// Remove old snapshots by a keep policy.
     Prune(archive_cmds::PruneArgs),
+    /// List the items of an Esri .contentexport package and what it lacks.
+    Inspect(inspect::InspectArgs),
     /// Run agol-tui on the built-in sample portal (no account needed).
     Demo(demo::DemoArgs),
     /// Serve the built-in sample portal and print its URL and credentials.
@@ -229,6 +232,7 @@ pub async fn run(cli: Cli) -> Result<i32, CliError> {
             demo::run(args, keymap).await
         }
         Some(Command::DemoServer(args)) => demo_server::run(args).await,
+        Some(Command::Inspect(args)) => inspect::run(args),
         None => tui_start::run(&cli).await,
     }
 }
