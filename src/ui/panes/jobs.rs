@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::block;
-use crate::app::jobs::{Job, JobState};
+use crate::app::jobs::{Job, JobKind, JobState};
 use crate::app::state::{Pane, State};
 use crate::ui::{format, style};
 
@@ -112,7 +112,13 @@ fn header(state: &State, job: &Job, w: usize, selected: bool, focused: bool) -> 
         Some(t) => {
             let mut c = format!("{}/{t}", job.ok + job.failed);
             if job.reused > 0 {
-                c.push_str(&format!(" ({} unchanged)", job.reused));
+                // A backup reuses unchanged archives; a restore skips items already there.
+                let word = if job.kind == JobKind::Restore {
+                    "skipped"
+                } else {
+                    "unchanged"
+                };
+                c.push_str(&format!(" ({} {word})", job.reused));
             }
             if job.failed > 0 {
                 c.push_str(&format!(" {} failed", job.failed));
