@@ -93,9 +93,6 @@ pub enum Error {
     /// Signing in failed.
     #[error("{0}")]
     Auth(String),
-    /// A feature this build does not have yet.
-    #[error("{0} is not implemented yet")]
-    NotImplemented(&'static str),
 }
 
 fn details_suffix(details: &[String]) -> String {
