@@ -3,21 +3,12 @@
 
 mod common;
 
-use std::process::Output;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use agol_tui::engine::archive::destination::Destination;
 use agol_tui::engine::archive::verify::verify_snapshot;
 use agol_tui::fake::sample;
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn backup_exit_codes_pings_snapshots_and_verify_of_a_flipped_byte() {
@@ -50,9 +41,9 @@ async fn backup_exit_codes_pings_snapshots_and_verify_of_a_flipped_byte() {
         out.status.code(),
         Some(3),
         "the Code Attachment fails: partial success\n{}",
-        text(&out)
+        common::text(&out)
     );
-    let t = text(&out);
+    let t = common::text(&out);
     assert!(
         t.contains("failed:") && t.contains("Code Attachment") || t.contains("Hydrant Viewer"),
         "{t}"
@@ -83,7 +74,7 @@ async fn backup_exit_codes_pings_snapshots_and_verify_of_a_flipped_byte() {
         ],
     ))
     .await;
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(out.status.code(), Some(0), "{}", common::text(&out));
     assert_eq!(*pings.lock().unwrap(), vec!["/hc/abc/start", "/hc/abc"]);
 
     let out = common::run(common::agol(
@@ -100,7 +91,7 @@ async fn backup_exit_codes_pings_snapshots_and_verify_of_a_flipped_byte() {
             .count(),
         2,
         "{}",
-        text(&out)
+        common::text(&out)
     );
 
     let out = common::run(common::agol(
@@ -109,7 +100,7 @@ async fn backup_exit_codes_pings_snapshots_and_verify_of_a_flipped_byte() {
         &["verify", "--dest", dest_s, "--all"],
     ))
     .await;
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(out.status.code(), Some(0), "{}", common::text(&out));
 
     // Flip one byte in one archive of the latest snapshot.
     let snap = Destination::open_existing(&dest)
@@ -135,8 +126,8 @@ async fn backup_exit_codes_pings_snapshots_and_verify_of_a_flipped_byte() {
         &["verify", "--dest", dest_s],
     ))
     .await;
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    let t = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{}", common::text(&out));
+    let t = common::text(&out);
     assert!(t.contains("DAMAGED") && t.contains(&victim.id), "{t}");
 
     let out = common::run(common::agol(
@@ -145,7 +136,7 @@ async fn backup_exit_codes_pings_snapshots_and_verify_of_a_flipped_byte() {
         &["prune", "--dest", dest_s, "--keep-last", "1"],
     ))
     .await;
-    assert!(out.status.success(), "{}", text(&out));
+    assert!(out.status.success(), "{}", common::text(&out));
     assert_eq!(
         Destination::open_existing(&dest).unwrap().snapshots().len(),
         1
@@ -160,7 +151,7 @@ async fn backup_exit_codes_pings_snapshots_and_verify_of_a_flipped_byte() {
         out.status.code(),
         Some(2),
         "a prune that keeps nothing is refused: {}",
-        text(&out)
+        common::text(&out)
     );
 }
 
@@ -176,7 +167,7 @@ async fn sigkill_at_any_moment_leaves_earlier_snapshots_intact_and_the_next_run_
         &["backup", "--all", "--dest", &dest_s, "--full"],
     ))
     .await;
-    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    assert_eq!(out.status.code(), Some(3), "{}", common::text(&out));
 
     fake.set_latency(Duration::from_millis(15));
     for (round, delay_ms) in [120u64, 350, 700, 1100, 1600].into_iter().enumerate() {
@@ -233,7 +224,7 @@ async fn sigkill_at_any_moment_leaves_earlier_snapshots_intact_and_the_next_run_
         &["backup", "--all", "--dest", &dest_s],
     ))
     .await;
-    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    assert_eq!(out.status.code(), Some(3), "{}", common::text(&out));
     let d = Destination::open_existing(&dest).unwrap();
     assert_eq!(d.snapshots().len(), before + 1);
     assert!(
@@ -249,35 +240,21 @@ async fn sigkill_at_any_moment_leaves_earlier_snapshots_intact_and_the_next_run_
 async fn no_password_or_token_in_any_archive_manifest_log_or_restore_journal() {
     use std::io::Read;
     let a = common::fake().await;
-    let b = common::fake_with(agol_tui::fake::FakeConfig {
-        empty_org: true,
-        ..Default::default()
-    })
-    .await;
+    let b = common::empty_fake().await;
     let home = tempfile::tempdir().unwrap();
-    let dest = home.path().join("backups");
+    let (dest, out) = common::backup_all_with_binary(&a, home.path(), &["-vv"]).await;
     let dest_s = dest.to_str().unwrap();
-    let out = common::run(common::agol(
-        &a,
-        home.path(),
-        &["backup", "--all", "--dest", dest_s, "-vv"],
-    ))
-    .await;
-    assert!(matches!(out.status.code(), Some(0 | 3)), "{}", text(&out));
     let mut restore = common::agol(
         &a,
         home.path(),
         &["restore", "--dest", dest_s, "--all", "-vv"],
     );
-    restore
-        .env("AGOL_TARGET_PORTAL", b.url())
-        .env("AGOL_TARGET_USERNAME", sample::ADMIN_USERNAME)
-        .env("AGOL_TARGET_PASSWORD", sample::ADMIN_PASSWORD);
+    common::target(&mut restore, &b);
     let restored = common::run(restore).await;
     assert!(
         matches!(restored.status.code(), Some(0 | 3)),
         "{}",
-        text(&restored)
+        common::text(&restored)
     );
 
     let mut secrets: Vec<String> = a
@@ -291,8 +268,8 @@ async fn no_password_or_token_in_any_archive_manifest_log_or_restore_journal() {
     assert!(!secrets.is_empty());
     secrets.push(sample::ADMIN_PASSWORD.to_string());
     let mut texts = vec![
-        ("backup output".to_string(), text(&out)),
-        ("restore output".to_string(), text(&restored)),
+        ("backup output".to_string(), common::text(&out)),
+        ("restore output".to_string(), common::text(&restored)),
     ];
     let mut zips = 0;
     for file in common::walk(home.path()) {

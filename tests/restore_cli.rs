@@ -3,17 +3,7 @@
 
 mod common;
 
-use std::process::Output;
-
 use agol_tui::fake::sample;
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dry_run_prints_the_plan_and_usage_errors_exit_2() {
@@ -30,7 +20,7 @@ async fn dry_run_prints_the_plan_and_usage_errors_exit_2() {
     assert!(
         matches!(backup.status.code(), Some(0 | 3)),
         "{}",
-        text(&backup)
+        common::text(&backup)
     );
 
     let before = fake.requests().len();
@@ -40,8 +30,8 @@ async fn dry_run_prints_the_plan_and_usage_errors_exit_2() {
         &["restore", "--dest", dest_s, "--all", "--dry-run"],
     ))
     .await;
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    let t = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{}", common::text(&out));
+    let t = common::text(&out);
     assert!(t.contains("restore plan: snapshot"), "{t}");
     assert!(t.contains("(same portal)") && t.contains("skip"), "{t}");
     assert!(t.contains("dry run: nothing was changed"), "{t}");
@@ -65,8 +55,8 @@ async fn dry_run_prints_the_plan_and_usage_errors_exit_2() {
         ],
     ))
     .await;
-    assert_eq!(bad.status.code(), Some(2), "{}", text(&bad));
-    assert!(text(&bad).contains("skip, overwrite, copy"));
+    assert_eq!(bad.status.code(), Some(2), "{}", common::text(&bad));
+    assert!(common::text(&bad).contains("skip, overwrite, copy"));
 
     let nothing = common::run(common::agol(
         &fake,
@@ -74,7 +64,7 @@ async fn dry_run_prints_the_plan_and_usage_errors_exit_2() {
         &["restore", "--dest", dest_s],
     ))
     .await;
-    assert_eq!(nothing.status.code(), Some(2), "{}", text(&nothing));
+    assert_eq!(nothing.status.code(), Some(2), "{}", common::text(&nothing));
 
     let preserve = common::run(common::agol(
         &fake,
@@ -82,32 +72,22 @@ async fn dry_run_prints_the_plan_and_usage_errors_exit_2() {
         &["restore", "--dest", dest_s, "--all", "--preserve-ids"],
     ))
     .await;
-    assert_eq!(preserve.status.code(), Some(2), "{}", text(&preserve));
-    assert!(text(&preserve).contains("ArcGIS Online cannot create items with chosen ids"));
+    assert_eq!(
+        preserve.status.code(),
+        Some(2),
+        "{}",
+        common::text(&preserve)
+    );
+    assert!(common::text(&preserve).contains("ArcGIS Online cannot create items with chosen ids"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn restore_into_another_portal_under_another_owner_and_a_new_folder() {
     let a = common::fake().await;
-    let b = common::fake_with(agol_tui::fake::FakeConfig {
-        empty_org: true,
-        ..Default::default()
-    })
-    .await;
+    let b = common::empty_fake().await;
     let home = tempfile::tempdir().unwrap();
-    let dest = home.path().join("backups");
+    let (dest, _) = common::backup_all_with_binary(&a, home.path(), &[]).await;
     let dest_s = dest.to_str().unwrap();
-    let backup = common::run(common::agol(
-        &a,
-        home.path(),
-        &["backup", "--dest", dest_s, "--all"],
-    ))
-    .await;
-    assert!(
-        matches!(backup.status.code(), Some(0 | 3)),
-        "{}",
-        text(&backup)
-    );
     let pdf = sample::item_id("pdf");
     let mut cmd = common::agol(
         &a,
@@ -124,11 +104,9 @@ async fn restore_into_another_portal_under_another_owner_and_a_new_folder() {
             "Restored 2026",
         ],
     );
-    cmd.env("AGOL_TARGET_PORTAL", b.url())
-        .env("AGOL_TARGET_USERNAME", sample::ADMIN_USERNAME)
-        .env("AGOL_TARGET_PASSWORD", sample::ADMIN_PASSWORD);
+    common::target(&mut cmd, &b);
     let out = common::run(cmd).await;
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(out.status.code(), Some(0), "{}", common::text(&out));
     let restored: Vec<_> = b.items();
     assert_eq!(restored.len(), 1, "{restored:?}");
     assert_eq!(restored[0].owner, sample::PUBLISHER_USERNAME);
@@ -152,25 +130,10 @@ async fn restore_into_another_portal_under_another_owner_and_a_new_folder() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_partly_failed_restore_exits_3_and_keeps_what_was_restored() {
     let a = common::fake().await;
-    let b = common::fake_with(agol_tui::fake::FakeConfig {
-        empty_org: true,
-        ..Default::default()
-    })
-    .await;
+    let b = common::empty_fake().await;
     let home = tempfile::tempdir().unwrap();
-    let dest = home.path().join("backups");
+    let (dest, _) = common::backup_all_with_binary(&a, home.path(), &[]).await;
     let dest_s = dest.to_str().unwrap();
-    let backup = common::run(common::agol(
-        &a,
-        home.path(),
-        &["backup", "--dest", dest_s, "--all"],
-    ))
-    .await;
-    assert!(
-        matches!(backup.status.code(), Some(0 | 3)),
-        "{}",
-        text(&backup)
-    );
     // The first add is refused for good (HTTP 400); the next item goes through.
     b.fail_next_matching("/addItem", 1, 400);
     let (pdf, csv) = (sample::item_id("pdf"), sample::item_id("csv"));
@@ -179,11 +142,9 @@ async fn a_partly_failed_restore_exits_3_and_keeps_what_was_restored() {
         home.path(),
         &["restore", "--dest", dest_s, "--id", &pdf, &csv],
     );
-    cmd.env("AGOL_TARGET_PORTAL", b.url())
-        .env("AGOL_TARGET_USERNAME", sample::ADMIN_USERNAME)
-        .env("AGOL_TARGET_PASSWORD", sample::ADMIN_PASSWORD);
+    common::target(&mut cmd, &b);
     let out = common::run(cmd).await;
-    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    assert_eq!(out.status.code(), Some(3), "{}", common::text(&out));
     assert_eq!(
         b.items().len(),
         1,

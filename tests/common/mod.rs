@@ -164,3 +164,43 @@ pub fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// An empty org to restore into (same users and group titles, no items).
+pub async fn empty_fake() -> FakePortal {
+    fake_with(FakeConfig {
+        empty_org: true,
+        ..FakeConfig::default()
+    })
+    .await
+}
+
+/// Stdout and stderr of a finished command, for messages.
+pub fn text(o: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// Backs up all of `fake` into `home/backups` through the binary (extra flags appended);
+/// returns the destination and the output. Exit 0 or 3 (the sample's Code Attachment fails).
+pub async fn backup_all_with_binary(
+    fake: &FakePortal,
+    home: &std::path::Path,
+    extra: &[&str],
+) -> (std::path::PathBuf, std::process::Output) {
+    let dest = home.join("backups");
+    let mut args = vec!["backup", "--all", "--dest", dest.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let out = run(agol(fake, home, &args)).await;
+    assert!(matches!(out.status.code(), Some(0 | 3)), "{}", text(&out));
+    (dest, out)
+}
+
+/// Points a command's restore target at `target`, signed in as its admin (`AGOL_TARGET_*`).
+pub fn target(cmd: &mut std::process::Command, target: &FakePortal) {
+    cmd.env("AGOL_TARGET_PORTAL", target.url())
+        .env("AGOL_TARGET_USERNAME", sample::ADMIN_USERNAME)
+        .env("AGOL_TARGET_PASSWORD", sample::ADMIN_PASSWORD);
+}
