@@ -1,6 +1,9 @@
-//! Esri's `.contentexport` packages (`../shared/arcgis-rest.md` §13): a safe streaming reader,
-//! the GML dependency graph and the inspection report. Restore and write are later slices.
+//! Esri's `.contentexport` packages (`../shared/arcgis-rest.md` §13, `docs/contentexport.md`): a
+//! safe streaming reader, the GML dependency graph, the inspection report, staging a package as a
+//! snapshot for the restore engine, and writing a snapshot as a package.
 
 pub mod gml;
+pub mod import;
 pub mod inspect;
 pub mod reader;
+pub mod write;
