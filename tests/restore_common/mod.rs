@@ -15,6 +15,8 @@ use tokio_util::sync::CancellationToken;
 
 use super::common;
 
+pub mod compare;
+
 /// Everything.
 pub fn all() -> Selection {
     Selection {
