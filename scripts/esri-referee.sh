@@ -3,12 +3,7 @@
 # portal over HTTPS. Installs it into a venv on first use (`pip install arcgis six`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-venv="${AGOL_REFEREE_VENV:-$PWD/target/esri-venv}"
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import arcgis, six" 2>/dev/null; then
-  echo "esri-referee: installing arcgis into $venv"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install -q --disable-pip-version-check arcgis six
-fi
+source scripts/esri-venv.sh
 cargo build -q --bin agol-tui
 work="$(mktemp -d)"
 server_pid=""

@@ -17,7 +17,11 @@ pub async fn fake_with(config: FakeConfig) -> FakePortal {
 
 /// A client signed in with a username and password, fast retries.
 pub fn password_client(fake: &FakePortal, username: &str, password: &str) -> Client {
-    Client::builder(PortalUrl::parse(&fake.url(), false).unwrap())
+    let mut builder = Client::builder(PortalUrl::parse(&fake.url(), false).unwrap());
+    if let Some(pem) = fake.ca_cert_pem() {
+        builder = builder.ca_pem(pem.into_bytes());
+    }
+    builder
         .retry(RetryPolicy::fast())
         .credentials(Credentials::Password {
             username: username.into(),
