@@ -68,7 +68,7 @@ wait_for "#1 backup done" 60
 
 # r restores the marked items from the snapshot just made into the same org, as copies.
 keys r
-wait_for "Restore · 1/2 snapshot" 10
+wait_for "Restore · 1/2 source" 10
 wait_for "Items  2 marked items" 5
 keys Enter
 wait_for "Restore · 2/2" 5
