@@ -106,6 +106,10 @@ fn source_list_has_snapshots_then_packages_then_open_a_file() {
     }
     assert_eq!(dialog(&s).cursor, 3, "the cursor stops on the last row");
     assert!(dialog(&s).chosen().is_none());
+    send(&mut s, [code(KeyCode::Home)]);
+    assert_eq!(dialog(&s).cursor, 0);
+    send(&mut s, [code(KeyCode::End)]);
+    assert_eq!(dialog(&s).row(dialog(&s).cursor), SourceRow::OpenFile);
 }
 
 #[test]
@@ -226,11 +230,7 @@ fn a_package_read_error_returns_to_the_list_with_the_reason() {
 #[test]
 fn open_a_package_file_checks_the_typed_path_inline() {
     let mut s = restore_open();
-    send(&mut s, [code(KeyCode::End)]);
-    for _ in 0..3 {
-        send(&mut s, [code(KeyCode::Down)]);
-    }
-    send(&mut s, [code(KeyCode::Enter)]);
+    send(&mut s, [code(KeyCode::End), code(KeyCode::Enter)]);
     assert_eq!(dialog(&s).step, RestoreStep::OpenPath);
     // Enter on nothing asks for a path; y and n are text here, not yes/no.
     assert!(send(&mut s, [code(KeyCode::Enter)]).is_empty());

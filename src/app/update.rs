@@ -371,9 +371,14 @@ fn on_restore_key(state: &mut State, mut dialog: RestoreDialog, key: Key) -> Vec
                     }
                 }
             } else {
+                let page = state.page.get().max(1) as isize;
                 match state.keymap.action(key) {
                     Some(Action::Up) => dialog.move_by(-1),
                     Some(Action::Down) => dialog.move_by(1),
+                    Some(Action::PageUp) => dialog.move_by(-page),
+                    Some(Action::PageDown) => dialog.move_by(page),
+                    Some(Action::Home) => dialog.move_by(isize::MIN / 2),
+                    Some(Action::End) => dialog.move_by(isize::MAX / 2),
                     _ => {}
                 }
             }

@@ -65,6 +65,7 @@ pub struct Executor {
     target: SignInTarget,
     oauth: Arc<Mutex<Option<(Pkce, PortalUrl, String)>>>,
     workers: usize,
+    staging_root: PathBuf,
 }
 
 impl Executor {
@@ -84,7 +85,13 @@ impl Executor {
             target,
             oauth: Arc::new(Mutex::new(None)),
             workers,
+            staging_root: crate::engine::package::import::default_staging_root(),
         }
+    }
+
+    /// Where packages are staged before a restore (default `$AGOL_DATA_DIR/packages`).
+    pub fn set_staging_root(&mut self, root: PathBuf) {
+        self.staging_root = root;
     }
 
     fn connection(&self) -> Option<Connection> {
@@ -301,8 +308,10 @@ impl Executor {
                 let sink = ChannelSink::new(job, self.tx.clone(), self.coalescer.clone());
                 let tx = self.tx.clone();
                 let cancel = token.clone();
+                let staging_root = self.staging_root.clone();
                 tokio::spawn(async move {
                     let req = package_job::PackageRestore {
+                        staging_root,
                         package,
                         ids,
                         on_conflict,

@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 use super::executor::Connection;
 use super::restore_job::{self, RestoreRequest};
 use crate::app::restore::{PackageContents, PackageFile, PackageItem, check_typed_path};
-use crate::engine::package::import::{default_staging_root, stage};
+use crate::engine::package::import::stage;
 use crate::engine::package::inspect::inspect;
 use crate::engine::package::reader::ReadLimits;
 use crate::engine::package::write::write_package;
@@ -129,6 +129,8 @@ pub fn read_package(raw: &str) -> Result<PackageContents, String> {
 /// What a package restore takes.
 #[derive(Debug, Clone)]
 pub struct PackageRestore {
+    /// Where packages are staged (`import::default_staging_root()` in the app).
+    pub staging_root: PathBuf,
     /// The package file.
     pub package: PathBuf,
     /// Item ids (as in the package).
@@ -152,9 +154,10 @@ pub async fn restore_package(
     let name = req.package.display().to_string();
     tracing::info!("restore #{job}: staging package {name}");
     let package = req.package.clone();
+    let root = req.staging_root.clone();
     let staged = tokio::task::spawn_blocking(move || {
         let limits = ReadLimits::from_env().map_err(|e| e.to_string())?;
-        stage(&package, &default_staging_root(), &limits)
+        stage(&package, &root, &limits)
     })
     .await
     .map_err(|e| format!("staging {name} crashed: {e}"))??;
