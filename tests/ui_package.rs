@@ -67,6 +67,12 @@ fn backup_dialog_format_choice_with_arrows_and_tab() {
     };
     assert_eq!(ids.len(), 3);
     assert_eq!(*format, BackupFormat::Package);
+    assert_eq!(
+        format.export(),
+        Some("File Geodatabase"),
+        "as backup --format contentexport"
+    );
+    assert_eq!(BackupFormat::Archive.export(), None);
     assert!(
         s.jobs[0].label.contains(".contentexport"),
         "{}",

@@ -99,14 +99,14 @@ async fn a_restore_without_a_connection_fails_at_once() {
 async fn a_package_format_backup_writes_the_package_or_says_why_not() {
     let fake = FakePortal::start(FakeConfig::default()).await.unwrap();
     let conn = connect(&fake).await;
-    let ids: Vec<String> = fake
-        .items()
-        .into_iter()
-        .filter(|i| i.item_type == "Web Map")
-        .map(|i| i.id)
-        .take(2)
+    // A web map and a hosted feature service (asked for a File Geodatabase export).
+    let items = fake.items();
+    let ids: Vec<String> = ["Web Map", "Feature Service"]
+        .iter()
+        .filter_map(|t| items.iter().find(|i| i.item_type == *t))
+        .map(|i| i.id.clone())
         .collect();
-    assert!(!ids.is_empty());
+    assert_eq!(ids.len(), 2);
     let dest = tempfile::tempdir().unwrap();
     let mut ch = Channels::new();
     let mut exec = Executor::new(

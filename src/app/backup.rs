@@ -22,6 +22,16 @@ impl BackupFormat {
         }
     }
 
+    /// The server-side export the backup asks for: a package carries hosted feature services
+    /// as a File Geodatabase export, as `backup --format contentexport` does
+    /// (`docs/contentexport.md`, "Writing"); a user who may not export gets a note, not a failure.
+    pub fn export(self) -> Option<&'static str> {
+        match self {
+            BackupFormat::Archive => None,
+            BackupFormat::Package => Some("File Geodatabase"),
+        }
+    }
+
     /// The other choice (two choices: every move toggles).
     pub fn other(self) -> BackupFormat {
         match self {

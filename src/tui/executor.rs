@@ -163,7 +163,7 @@ impl Executor {
                         geojson: false,
                         thumbnails: true,
                         attachments: true,
-                        export: None,
+                        export: format.export().map(str::to_string),
                     };
                     tracing::info!("backup #{} started into {}", job.0, options.dest.display());
                     let result =

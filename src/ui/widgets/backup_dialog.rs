@@ -61,14 +61,19 @@ pub fn render(
             ),
         ]));
     }
-    let hint = match chosen {
-        BackupFormat::Archive => "the snapshot only; restore it with r".to_string(),
-        BackupFormat::Package => "then also packages/<snapshot>.contentexport".to_string(),
+    let hint: &[&str] = match chosen {
+        BackupFormat::Archive => &["the snapshot only; restore it with r"],
+        BackupFormat::Package => &[
+            "hosted layers also exported as File Geodatabase,",
+            "then written to packages/<snapshot>.contentexport",
+        ],
     };
-    lines.push(Line::from(vec![
-        label(""),
-        Span::styled(format::fit(&hint, WIDTH as usize - 15), style::dim()),
-    ]));
+    for h in hint {
+        lines.push(Line::from(vec![
+            label(""),
+            Span::styled(format::fit(h, WIDTH as usize - 15), style::dim()),
+        ]));
+    }
     lines.push(Line::raw(""));
     lines.push(keys_line(&[
         ("Enter/y", "start"),
