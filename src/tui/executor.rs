@@ -191,9 +191,8 @@ impl Executor {
                         (Err(e), _) => Err(e),
                         (Ok((_, summary)), BackupFormat::Archive) => Ok(summary),
                         (Ok((snapshot, summary)), BackupFormat::Package) => {
-                            log_end(job, "backup", &Ok(summary.clone()));
                             tracing::info!(
-                                "backup #{}: writing snapshot {snapshot} as a .contentexport package",
+                                "backup #{}: {summary}; writing it as a .contentexport package",
                                 job.0
                             );
                             let d = options.dest.clone();
@@ -203,7 +202,7 @@ impl Executor {
                             })
                             .await
                             .unwrap_or_else(|e| Err(format!("writing the package crashed: {e}")))
-                            .map(|written| format!("{summary}; {written}"))
+                            .map(|written| format!("{written}; {summary}"))
                             .map_err(|e| {
                                 format!("snapshot {snapshot} backed up, but no package: {e}")
                             })

@@ -182,7 +182,14 @@ pub async fn restore_package(
         on_conflict: req.on_conflict,
         dry_run: req.dry_run,
     };
-    restore_job::run(conn, request, job, sink, cancel).await
+    let file = req
+        .package
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or(name);
+    restore_job::run(conn, request, job, sink, cancel)
+        .await
+        .map(|summary| format!("package {file}: {summary}"))
 }
 
 /// The package a backup with the package format writes: `DEST/packages/<snapshot>.contentexport`.
@@ -198,7 +205,7 @@ pub fn write_after_backup(dest: &Path, snapshot: &str) -> Result<String, String>
     }
     let written = write_package(dest, Some(snapshot), &out)?;
     Ok(format!(
-        "package {} ({} items, {} bytes)",
+        "wrote package {} ({} items, {} bytes)",
         written.path.display(),
         written.items,
         written.bytes

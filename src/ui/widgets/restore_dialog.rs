@@ -240,17 +240,31 @@ fn options_step(state: &State, dialog: &RestoreDialog, area: Rect) -> Vec<Line<'
     let label = |t: &str| Span::styled(format!("{t:<10}"), style::dim());
     let mut lines = Vec::new();
     let org = if let Some(p) = &dialog.package {
-        let text = format!("{}  {}", p.path.display(), format::size(p.bytes));
+        let name = p
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let text = format!("{name}  {}", format::size(p.bytes));
         lines.push(Line::from(vec![
             label("Package"),
             Span::raw(format::fit(&text, WIDTH as usize - 12)),
         ]));
+        if let Some(dir) = p.path.parent() {
+            lines.push(Line::from(vec![
+                label(""),
+                Span::styled(
+                    format::fit(&format!("in {}", dir.display()), WIDTH as usize - 12),
+                    style::dim(),
+                ),
+            ]));
+        }
         lines.push(Line::from(vec![
             label("Items"),
             Span::raw(items_text(dialog)),
         ]));
-        // Room for the item list at this height: the rest of the step takes 11 lines.
-        let rows = (area.height as usize).saturating_sub(17).clamp(2, 8);
+        // Room for the item list at this height: the rest of the step takes 12 lines.
+        let rows = (area.height as usize).saturating_sub(18).clamp(2, 8);
         lines.extend(package_items(p, rows));
         if p.missing > 0 {
             lines.push(Line::styled(
