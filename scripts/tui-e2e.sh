@@ -4,7 +4,8 @@
 # confirm, wait until the jobs pane reports the backup finished, check the snapshot exists
 # and `agol-tui verify` passes; then press r, choose that snapshot, pick on-conflict copy (same
 # org, so the marked items are created again), confirm, wait until the restore job is done with
-# no failures; then quit with q and check the terminal came back.
+# no failures; open r once more and type a package path that does not exist (refused inline);
+# then quit with q and check the terminal came back.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -68,7 +69,7 @@ wait_for "#1 backup done" 60
 
 # r restores the marked items from the snapshot just made into the same org, as copies.
 keys r
-wait_for "Restore · 1/2 snapshot" 10
+wait_for "Restore · 1/2 source" 10
 wait_for "Items  2 marked items" 5
 keys Enter
 wait_for "Restore · 2/2" 5
@@ -83,6 +84,22 @@ case "$line" in
   *failed* | *failures*) fail "the restore reported failures: $line" ;;
 esac
 wait_for "2 created, 0 updated, 0 skipped, 0 failed" 5
+
+# r again: End goes to "Open a package file…"; a path that does not exist is refused inline;
+# Esc goes back to the list, Esc again closes the dialog.
+keys r
+wait_for "Restore · 1/2 source" 10
+wait_for "Open a package file" 5
+keys End Enter
+wait_for "Path of a .contentexport file" 5
+tmux send-keys -t "$SESSION" -l "~/missing.contentexport"; sleep 0.3
+keys Enter
+wait_for "missing.contentexport: no such file" 10
+keys Escape
+wait_for "Restore · 1/2 source" 5
+keys Escape
+sleep 0.5
+screen | grep -qF "Restore ·" && fail "the restore dialog is still open after Esc"
 
 # q quits (no job is running), the terminal is restored and the exit code is 0.
 keys q

@@ -160,6 +160,7 @@ async fn keys_stay_responsive_during_a_1000_item_backup() {
         job,
         ids,
         dest: dest.path().to_path_buf(),
+        format: agol_tui::app::backup::BackupFormat::Archive,
     });
 
     let started = Instant::now();

@@ -171,6 +171,8 @@ fn confirm_and_filter_popups_and_small_terminals() {
     let mut s = marked();
     send(&mut s, [key('b')]);
     insta::assert_snapshot!("confirm_backup_80x24", screen(&s, 80, 24));
+    send(&mut s, [code(KeyCode::Right)]);
+    insta::assert_snapshot!("confirm_backup_package_80x24", screen(&s, 80, 24));
     let mut s = browsing();
     send(&mut s, [key('t')]);
     insta::assert_snapshot!("type_filter_80x24", screen(&s, 80, 24));
@@ -185,7 +187,7 @@ fn confirm_and_filter_popups_and_small_terminals() {
 /// The restore dialog at its snapshot step, with two items marked.
 fn restore_snapshots() -> State {
     let mut s = marked();
-    send(&mut s, [key('r'), Msg::Snapshots(Ok(snapshot_list()))]);
+    send(&mut s, [key('r'), sources()]);
     s
 }
 
@@ -275,5 +277,84 @@ fn restore_dialog_and_job_80x24_and_120x40() {
     for (w, h) in [(20, 5), (1, 1), (40, 10)] {
         screen(&restore_snapshots(), w, h);
         screen(&restore_options(), w, h);
+    }
+}
+
+/// The "Open a package file…" input after Enter on a path that is not a package.
+fn restore_open_file_error() -> State {
+    let mut s = restore_snapshots();
+    for _ in 0..3 {
+        send(&mut s, [code(KeyCode::Down)]);
+    }
+    send(
+        &mut s,
+        [
+            code(KeyCode::Enter),
+            Msg::Paste("~/Downloads/city-maps.zip".into()),
+            code(KeyCode::Enter),
+        ],
+    );
+    s
+}
+
+/// The options step of a package read from disk: its items, one of them missing.
+fn restore_package_options() -> State {
+    use agol_tui::app::restore::{PackageContents, PackageItem};
+    let mut s = browsing();
+    send(&mut s, [key('r'), sources()]);
+    send(
+        &mut s,
+        [
+            code(KeyCode::Down),
+            code(KeyCode::Down),
+            code(KeyCode::Enter),
+        ],
+    );
+    let item = |id: &str, title: &str, ty: &str, present| PackageItem {
+        id: id.into(),
+        title: title.into(),
+        item_type: ty.into(),
+        present,
+    };
+    let path = "/backups/agol/packages/city-maps.contentexport";
+    send(
+        &mut s,
+        [Msg::PackageRead {
+            path: path.into(),
+            result: Ok(PackageContents {
+                path: path.into(),
+                bytes: 1_234_567,
+                items: vec![
+                    item("map1", "City map", "Web Map", true),
+                    item("file1", "Annual report 2024", "PDF", true),
+                    item("svc1", "Parcels", "Feature Service", true),
+                    item("view1", "Parcels view", "Feature Service", true),
+                    item("app1", "Parcel viewer", "Web Mapping Application", true),
+                    item("gone1", "Lost layer", "Feature Service", false),
+                ],
+                missing: 1,
+            }),
+        }],
+    );
+    s
+}
+
+#[test]
+fn restore_from_a_package_80x24() {
+    insta::assert_snapshot!(
+        "restore_open_file_error_80x24",
+        screen(&restore_open_file_error(), 80, 24)
+    );
+    insta::assert_snapshot!(
+        "restore_package_options_80x24",
+        screen(&restore_package_options(), 80, 24)
+    );
+    insta::assert_snapshot!(
+        "restore_package_options_120x40",
+        screen(&restore_package_options(), 120, 40)
+    );
+    for (w, h) in [(20, 5), (1, 1), (40, 10)] {
+        screen(&restore_open_file_error(), w, h);
+        screen(&restore_package_options(), w, h);
     }
 }

@@ -3,10 +3,11 @@
 
 mod ui_fixtures;
 
+use agol_tui::app::backup::BackupFormat;
 use agol_tui::app::effect::Effect;
 use agol_tui::app::jobs::{JobId, JobKind, JobState};
 use agol_tui::app::msg::Msg;
-use agol_tui::app::restore::{RestoreDialog, RestoreStep};
+use agol_tui::app::restore::{RestoreDialog, RestoreStep, SourceRow};
 use agol_tui::app::state::{Pane, Popup, Screen};
 use agol_tui::app::update::update;
 use agol_tui::config::keymap::{Key, KeyCode};
@@ -149,7 +150,15 @@ fn backup_confirms_then_folds_events_into_progress() {
         Some(Popup::ConfirmBackup { items: 3, .. })
     ));
     let effects = send(&mut s, [code(KeyCode::Enter)]);
-    let [Effect::Backup { job, ids, dest }] = effects.as_slice() else {
+    let [
+        Effect::Backup {
+            job,
+            ids,
+            dest,
+            format: BackupFormat::Archive,
+        },
+    ] = effects.as_slice()
+    else {
         panic!("{effects:?}")
     };
     assert_eq!(ids.len(), 3);
@@ -349,7 +358,7 @@ fn open_restore(s: &mut agol_tui::app::state::State) {
     let e = send(s, [key('r')]);
     assert_eq!(
         e,
-        vec![Effect::ListSnapshots {
+        vec![Effect::ListRestoreSources {
             dest: "/backups/agol".into()
         }]
     );
@@ -357,7 +366,7 @@ fn open_restore(s: &mut agol_tui::app::state::State) {
         panic!("no restore dialog")
     };
     assert_eq!(d.step, RestoreStep::Loading);
-    send(s, [Msg::Snapshots(Ok(snapshot_list()))]);
+    send(s, [sources()]);
 }
 
 fn dialog(s: &agol_tui::app::state::State) -> &RestoreDialog {
@@ -376,7 +385,7 @@ fn restore_with_nothing_marked_takes_every_item_of_the_newest_snapshot() {
     // ↓ then ↑ comes back to the newest.
     send(&mut s, [code(KeyCode::Down)]);
     assert_eq!(dialog(&s).cursor, 1);
-    send(&mut s, [code(KeyCode::Down), code(KeyCode::Up)]);
+    send(&mut s, [code(KeyCode::Up)]);
     assert_eq!(dialog(&s).cursor, 0);
     send(&mut s, [code(KeyCode::Enter)]);
     assert_eq!(dialog(&s).step, RestoreStep::Options);
@@ -436,7 +445,7 @@ fn restore_esc_cancels_at_every_step_and_a_late_listing_is_dropped() {
     send(&mut s, [key('r'), code(KeyCode::Esc)]);
     assert!(s.popup.is_none());
     // The listing that arrives after Esc opens nothing.
-    send(&mut s, [Msg::Snapshots(Ok(snapshot_list()))]);
+    send(&mut s, [sources()]);
     assert!(s.popup.is_none());
     open_restore(&mut s);
     assert!(send(&mut s, [key('n')]).is_empty());
@@ -452,22 +461,40 @@ fn restore_esc_cancels_at_every_step_and_a_late_listing_is_dropped() {
 }
 
 #[test]
-fn restore_without_a_snapshot_says_so() {
+fn restore_without_a_snapshot_still_offers_packages() {
     let mut s = browsing();
-    send(&mut s, [key('r'), Msg::Snapshots(Ok(Vec::new()))]);
-    assert!(s.popup.is_none());
-    let notice = s.notice.clone().unwrap();
-    assert!(notice.contains("no snapshot"), "{notice}");
-    assert!(notice.contains("/backups/agol"), "{notice}");
     send(
         &mut s,
         [
             key('r'),
-            Msg::Snapshots(Err("/x is not a backup destination".into())),
+            Msg::RestoreSources {
+                snapshots: Ok(Vec::new()),
+                packages: Vec::new(),
+            },
         ],
     );
-    assert!(s.popup.is_none());
-    assert!(s.notice.clone().unwrap().contains("cannot restore: /x"));
+    // Only "Open a package file…" is left, under the cursor.
+    assert_eq!(dialog(&s).rows(), 1);
+    assert_eq!(dialog(&s).row(0), SourceRow::OpenFile);
+    assert!(dialog(&s).chosen().is_none());
+    send(&mut s, [code(KeyCode::Esc)]);
+    send(
+        &mut s,
+        [
+            key('r'),
+            Msg::RestoreSources {
+                snapshots: Err("/x is not a backup destination".into()),
+                packages: package_list(),
+            },
+        ],
+    );
+    let d = dialog(&s);
+    assert_eq!(
+        d.snapshots_error.as_deref(),
+        Some("/x is not a backup destination")
+    );
+    assert_eq!(d.rows(), 2);
+    assert_eq!(d.row(0), SourceRow::Package(0));
 }
 
 #[test]

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use super::backup::BackupFormat;
 use super::jobs::JobId;
 use super::signin::Submit;
 use crate::engine::restore::plan::OnConflict;
@@ -27,6 +28,8 @@ pub enum Effect {
         ids: Vec<String>,
         /// Destination directory.
         dest: PathBuf,
+        /// Archive only, or also write `DEST/packages/<snapshot>.contentexport` after it.
+        format: BackupFormat,
     },
     /// Scan these items (empty: the whole org) to a CSV.
     Scan {
@@ -44,10 +47,17 @@ pub enum Effect {
         /// Destination directory.
         dest: PathBuf,
     },
-    /// List the destination's snapshots (answered with [`super::msg::Msg::Snapshots`]).
-    ListSnapshots {
+    /// List the restore sources: the destination's snapshots and the `.contentexport` files in
+    /// `DEST/packages/` and the current directory (answered with
+    /// [`super::msg::Msg::RestoreSources`]).
+    ListRestoreSources {
         /// Destination directory.
         dest: PathBuf,
+    },
+    /// Read a package's item list (answered with [`super::msg::Msg::PackageRead`]).
+    ReadPackage {
+        /// The path as typed or listed (`~` not yet expanded).
+        path: String,
     },
     /// Restore items of a snapshot into the signed-in portal.
     Restore {
@@ -58,6 +68,20 @@ pub enum Effect {
         /// Snapshot id.
         snapshot: String,
         /// Item ids (old ids, as in the snapshot).
+        ids: Vec<String>,
+        /// What to do with items that still exist.
+        on_conflict: OnConflict,
+        /// Plan only; change nothing.
+        dry_run: bool,
+    },
+    /// Stage a `.contentexport` package as a snapshot, then restore items of it into the
+    /// signed-in portal.
+    RestorePackage {
+        /// The job.
+        job: JobId,
+        /// The package file.
+        package: PathBuf,
+        /// Item ids (as in the package).
         ids: Vec<String>,
         /// What to do with items that still exist.
         on_conflict: OnConflict,

@@ -3,6 +3,7 @@
 //! runtime to perform. Tested without a terminal.
 
 pub mod action;
+pub mod backup;
 pub mod effect;
 pub mod jobs;
 pub mod log;

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use super::jobs::JobId;
 use super::log::LogLine;
-use super::restore::SnapshotInfo;
+use super::restore::{PackageContents, PackageFile, SnapshotInfo};
 use super::state::Session;
 use crate::config::keymap::Key;
 use crate::engine::progress::JobEvent;
@@ -28,8 +28,20 @@ pub enum Msg {
         /// What came back.
         result: Result<Loaded, String>,
     },
-    /// The destination's snapshots came back (newest first) for the restore dialog.
-    Snapshots(Result<Vec<SnapshotInfo>, String>),
+    /// The restore sources came back for the restore dialog.
+    RestoreSources {
+        /// The destination's snapshots (newest first), or why they could not be listed.
+        snapshots: Result<Vec<SnapshotInfo>, String>,
+        /// `.contentexport` files found on disk, newest first.
+        packages: Vec<PackageFile>,
+    },
+    /// A package asked for with [`super::effect::Effect::ReadPackage`] was read.
+    PackageRead {
+        /// The path as asked.
+        path: String,
+        /// Its items, or why it cannot be used.
+        result: Result<PackageContents, String>,
+    },
     /// A job reported progress.
     Job {
         /// The job.

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use tui_input::Input;
 
+use super::backup::BackupFormat;
 use super::jobs::{Job, JobId};
 use super::log::LogBuffer;
 use super::restore::RestoreDialog;
@@ -77,6 +78,8 @@ pub enum Popup {
         items: usize,
         /// Their total size.
         bytes: u64,
+        /// Archive only, or also a `.contentexport` package.
+        format: BackupFormat,
     },
     /// Quit while jobs run?
     ConfirmQuit {

@@ -2,10 +2,14 @@
 //! spawning; the runtime performs the effects.
 
 use super::action::Action;
+use super::backup::BackupFormat;
 use super::effect::Effect;
 use super::jobs::{Job, JobKind};
 use super::msg::Msg;
-use super::restore::{RestoreDialog, RestoreStep, SnapshotInfo, conflict_name};
+use super::restore::{
+    PackageContents, PackageFile, RestoreDialog, RestoreStep, SnapshotInfo, SourceRow,
+    check_typed_path, conflict_name,
+};
 use super::state::{Pane, Popup, Screen, State};
 use crate::config::keymap::{Key, KeyCode};
 use crate::engine::tree::{Filter, NodeId, Tree};
@@ -18,6 +22,12 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Paste(text) => {
             match (&mut state.screen, &mut state.popup) {
                 (Screen::SignIn(form), _) => form.paste(&text),
+                (_, Some(Popup::Restore(d))) if d.step == RestoreStep::OpenPath => {
+                    for c in text.chars().filter(|c| !c.is_control()) {
+                        d.path_input.handle(InputRequest::InsertChar(c));
+                    }
+                    d.error = None;
+                }
                 (_, Some(Popup::FilterText(input))) => {
                     for c in text.chars().filter(|c| !c.is_control()) {
                         input.handle(InputRequest::InsertChar(c));
@@ -56,8 +66,15 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                 }
             }
         }
-        Msg::Snapshots(result) => {
-            on_snapshots(state, result);
+        Msg::RestoreSources {
+            snapshots,
+            packages,
+        } => {
+            on_sources(state, snapshots, packages);
+            Vec::new()
+        }
+        Msg::PackageRead { path, result } => {
+            on_package_read(state, &path, result);
             Vec::new()
         }
         Msg::Job { job, event } => {
@@ -151,15 +168,37 @@ fn on_popup_key(state: &mut State, key: Key) -> Vec<Effect> {
     match popup {
         Popup::Help | Popup::Message { .. } => Vec::new(),
         Popup::Restore(dialog) => on_restore_key(state, *dialog, key),
-        Popup::ConfirmBackup { .. } => {
+        Popup::ConfirmBackup {
+            items,
+            bytes,
+            format,
+        } => {
             if is_yes {
-                start_backup(state)
-            } else if !is_no {
-                state.popup = Some(popup);
-                Vec::new()
-            } else {
-                Vec::new()
+                return start_backup(state, format);
             }
+            if is_no {
+                return Vec::new();
+            }
+            let moves = matches!(
+                key.code,
+                KeyCode::Left
+                    | KeyCode::Right
+                    | KeyCode::Up
+                    | KeyCode::Down
+                    | KeyCode::Tab
+                    | KeyCode::BackTab
+                    | KeyCode::Char(' ')
+            ) || matches!(
+                state.keymap.action(key),
+                Some(Action::Up | Action::Down | Action::Fold | Action::Unfold)
+            );
+            let format = if moves { format.other() } else { format };
+            state.popup = Some(Popup::ConfirmBackup {
+                items,
+                bytes,
+                format,
+            });
+            Vec::new()
         }
         Popup::ConfirmQuit { .. } => {
             if is_yes || key == Key::char('q') {
@@ -240,50 +279,106 @@ fn on_popup_key(state: &mut State, key: Key) -> Vec<Effect> {
     }
 }
 
-/// The snapshot list for an open restore dialog; a stale answer (dialog closed) is dropped.
-fn on_snapshots(state: &mut State, result: Result<Vec<SnapshotInfo>, String>) {
+/// The source list for an open restore dialog; a stale answer (dialog closed) is dropped.
+/// The dialog stays open even without snapshots: package files can still be chosen or typed.
+fn on_sources(
+    state: &mut State,
+    snapshots: Result<Vec<SnapshotInfo>, String>,
+    packages: Vec<PackageFile>,
+) {
     let Some(Popup::Restore(dialog)) = &mut state.popup else {
         return;
     };
     if dialog.step != RestoreStep::Loading {
         return;
     }
-    let dest = state.settings.destination.display().to_string();
+    match snapshots {
+        Ok(list) => dialog.snapshots = list,
+        Err(e) => dialog.snapshots_error = Some(e),
+    }
+    dialog.packages = packages;
+    dialog.cursor = 0;
+    dialog.step = RestoreStep::Snapshot;
+}
+
+/// A package's item list for the dialog; an answer for another path (or a closed dialog) is
+/// dropped. Errors show inline where the package was chosen.
+fn on_package_read(state: &mut State, path: &str, result: Result<PackageContents, String>) {
+    let Some(Popup::Restore(dialog)) = &mut state.popup else {
+        return;
+    };
+    let RestoreStep::Inspecting { typed } = dialog.step else {
+        return;
+    };
+    if dialog.inspecting.as_deref() != Some(path) {
+        return;
+    }
+    dialog.inspecting = None;
     match result {
+        Ok(contents) => {
+            dialog.package = Some(contents);
+            dialog.error = None;
+            dialog.field = super::restore::RestoreField::OnConflict;
+            dialog.step = RestoreStep::Options;
+        }
         Err(e) => {
-            state.popup = None;
-            state.notice = Some(format!("cannot restore: {e}"));
-        }
-        Ok(list) if list.is_empty() => {
-            state.popup = None;
-            state.notice = Some(format!(
-                "nothing to restore: {dest} holds no snapshot yet; back up with {} first",
-                state.keymap.first(Action::Backup)
-            ));
-        }
-        Ok(list) => {
-            dialog.snapshots = list;
-            dialog.cursor = 0;
-            dialog.step = RestoreStep::Snapshot;
+            dialog.error = Some(e);
+            dialog.step = if typed {
+                RestoreStep::OpenPath
+            } else {
+                RestoreStep::Snapshot
+            };
         }
     }
 }
 
+/// Asks for a package's item list.
+fn read_package(dialog: &mut RestoreDialog, path: String, typed: bool) -> Vec<Effect> {
+    dialog.error = None;
+    dialog.inspecting = Some(path.clone());
+    dialog.step = RestoreStep::Inspecting { typed };
+    vec![Effect::ReadPackage { path }]
+}
+
 fn on_restore_key(state: &mut State, mut dialog: RestoreDialog, key: Key) -> Vec<Effect> {
+    if dialog.step == RestoreStep::OpenPath {
+        let effects = on_path_key(&mut dialog, key);
+        state.popup = Some(Popup::Restore(Box::new(dialog)));
+        return effects;
+    }
     let is_yes = matches!(key.code, KeyCode::Enter | KeyCode::Char('y'));
     let is_no = matches!(key.code, KeyCode::Esc | KeyCode::Char('n'));
     if is_no {
         return Vec::new();
     }
+    let mut effects = Vec::new();
     match dialog.step {
-        RestoreStep::Loading => {}
+        RestoreStep::Loading | RestoreStep::Inspecting { .. } | RestoreStep::OpenPath => {}
         RestoreStep::Snapshot => {
             if is_yes {
-                dialog.step = RestoreStep::Options;
+                match dialog.row(dialog.cursor) {
+                    SourceRow::Snapshot(_) => {
+                        dialog.package = None;
+                        dialog.step = RestoreStep::Options;
+                    }
+                    SourceRow::Package(i) => {
+                        let path = dialog.packages[i].path.display().to_string();
+                        effects = read_package(&mut dialog, path, false);
+                    }
+                    SourceRow::OpenFile => {
+                        dialog.error = None;
+                        dialog.step = RestoreStep::OpenPath;
+                    }
+                }
             } else {
+                let page = state.page.get().max(1) as isize;
                 match state.keymap.action(key) {
                     Some(Action::Up) => dialog.move_by(-1),
                     Some(Action::Down) => dialog.move_by(1),
+                    Some(Action::PageUp) => dialog.move_by(-page),
+                    Some(Action::PageDown) => dialog.move_by(page),
+                    Some(Action::Home) => dialog.move_by(isize::MIN / 2),
+                    Some(Action::End) => dialog.move_by(isize::MAX / 2),
                     _ => {}
                 }
             }
@@ -291,11 +386,19 @@ fn on_restore_key(state: &mut State, mut dialog: RestoreDialog, key: Key) -> Vec
         RestoreStep::Options => {
             if is_yes {
                 if dialog.ids().is_empty() {
-                    state.notice = Some("none of the marked items is in this snapshot".into());
+                    state.notice = Some(format!(
+                        "none of the marked items is in this {}",
+                        if dialog.package.is_some() {
+                            "package"
+                        } else {
+                            "snapshot"
+                        }
+                    ));
                 } else {
                     return start_restore(state, &dialog);
                 }
             } else if key.code == KeyCode::Backspace {
+                dialog.package = None;
                 dialog.step = RestoreStep::Snapshot;
             } else if matches!(
                 key.code,
@@ -313,14 +416,57 @@ fn on_restore_key(state: &mut State, mut dialog: RestoreDialog, key: Key) -> Vec
         }
     }
     state.popup = Some(Popup::Restore(Box::new(dialog)));
+    effects
+}
+
+/// Keys of the package path input: text editing, Enter reads it, Esc goes back to the list.
+fn on_path_key(dialog: &mut RestoreDialog, key: Key) -> Vec<Effect> {
+    let req = match key.code {
+        KeyCode::Enter => {
+            return match check_typed_path(dialog.path_input.value()) {
+                Ok(path) => read_package(dialog, path, true),
+                Err(e) => {
+                    dialog.error = Some(e);
+                    Vec::new()
+                }
+            };
+        }
+        KeyCode::Esc => {
+            dialog.error = None;
+            dialog.step = RestoreStep::Snapshot;
+            return Vec::new();
+        }
+        KeyCode::Char('u') if key.ctrl => Some(InputRequest::DeleteLine),
+        KeyCode::Char('w') if key.ctrl => Some(InputRequest::DeletePrevWord),
+        KeyCode::Char(c) if !key.ctrl && !key.alt => Some(InputRequest::InsertChar(c)),
+        KeyCode::Backspace => Some(InputRequest::DeletePrevChar),
+        KeyCode::Delete => Some(InputRequest::DeleteNextChar),
+        KeyCode::Left => Some(InputRequest::GoToPrevChar),
+        KeyCode::Right => Some(InputRequest::GoToNextChar),
+        KeyCode::Home => Some(InputRequest::GoToStart),
+        KeyCode::End => Some(InputRequest::GoToEnd),
+        _ => None,
+    };
+    if let Some(r) = req {
+        dialog.path_input.handle(r);
+        dialog.error = None;
+    }
     Vec::new()
 }
 
 fn start_restore(state: &mut State, dialog: &RestoreDialog) -> Vec<Effect> {
-    let Some(snap) = dialog.chosen() else {
-        return Vec::new();
-    };
     let ids = dialog.ids();
+    let (source, package) = match (&dialog.package, dialog.chosen()) {
+        (Some(p), _) => (
+            p.path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| p.path.display().to_string()),
+            Some(p.path.clone()),
+        ),
+        (None, Some(snap)) => (snap.id.clone(), None),
+        (None, None) => return Vec::new(),
+    };
     let job = state.next_job_id();
     let target = state
         .session
@@ -328,24 +474,32 @@ fn start_restore(state: &mut State, dialog: &RestoreDialog) -> Vec<Effect> {
         .map(|s| s.portal.clone())
         .unwrap_or_default();
     let label = format!(
-        "{}{} items of {} → {target}, on conflict {}",
+        "{}{} items of {source} → {target}, on conflict {}",
         if dialog.dry_run { "dry run: " } else { "" },
         ids.len(),
-        snap.id,
         conflict_name(dialog.on_conflict)
     );
     state
         .jobs
         .push(Job::new(job, JobKind::Restore, label, state.now));
     state.jobs_cursor.index = state.jobs.len() - 1;
-    vec![Effect::Restore {
-        job,
-        dest: state.settings.destination.clone(),
-        snapshot: snap.id.clone(),
-        ids,
-        on_conflict: dialog.on_conflict,
-        dry_run: dialog.dry_run,
-    }]
+    match package {
+        Some(package) => vec![Effect::RestorePackage {
+            job,
+            package,
+            ids,
+            on_conflict: dialog.on_conflict,
+            dry_run: dialog.dry_run,
+        }],
+        None => vec![Effect::Restore {
+            job,
+            dest: state.settings.destination.clone(),
+            snapshot: source,
+            ids,
+            on_conflict: dialog.on_conflict,
+            dry_run: dialog.dry_run,
+        }],
+    }
 }
 
 fn set_text_filter(state: &mut State, text: String) {
@@ -360,19 +514,29 @@ fn set_filter(state: &mut State, filter: Filter) {
     keep_cursor(state, anchor);
 }
 
-fn start_backup(state: &mut State) -> Vec<Effect> {
+fn start_backup(state: &mut State, format: BackupFormat) -> Vec<Effect> {
     let ids = marked_ids(&state.tree);
     if ids.is_empty() {
         return Vec::new();
     }
     let job = state.next_job_id();
     let dest = state.settings.destination.clone();
-    let label = format!("{} items → {}", ids.len(), dest.display());
+    let label = match format {
+        BackupFormat::Archive => format!("{} items → {}", ids.len(), dest.display()),
+        BackupFormat::Package => {
+            format!("{} items → {} + .contentexport", ids.len(), dest.display())
+        }
+    };
     state
         .jobs
         .push(Job::new(job, JobKind::Backup, label, state.now));
     state.jobs_cursor.index = state.jobs.len() - 1;
-    vec![Effect::Backup { job, ids, dest }]
+    vec![Effect::Backup {
+        job,
+        ids,
+        dest,
+        format,
+    }]
 }
 
 fn marked_ids(tree: &Tree) -> Vec<String> {
@@ -481,13 +645,14 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
                 state.popup = Some(Popup::ConfirmBackup {
                     items,
                     bytes: state.tree.marked_size(),
+                    format: BackupFormat::default(),
                 });
             }
         }
         Action::Restore => {
             let marked = marked_ids(&state.tree);
             state.popup = Some(Popup::Restore(Box::new(RestoreDialog::new(marked))));
-            return vec![Effect::ListSnapshots {
+            return vec![Effect::ListRestoreSources {
                 dest: state.settings.destination.clone(),
             }];
         }

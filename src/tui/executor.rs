@@ -9,8 +9,9 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
 use tokio_util::sync::CancellationToken;
 
-use super::restore_job;
 use super::sink::{ChannelSink, Coalescer};
+use super::{package_job, restore_job};
+use crate::app::backup::BackupFormat;
 use crate::app::effect::Effect;
 use crate::app::jobs::JobId;
 use crate::app::msg::Msg;
@@ -64,6 +65,7 @@ pub struct Executor {
     target: SignInTarget,
     oauth: Arc<Mutex<Option<(Pkce, PortalUrl, String)>>>,
     workers: usize,
+    staging_root: PathBuf,
 }
 
 impl Executor {
@@ -83,7 +85,13 @@ impl Executor {
             target,
             oauth: Arc::new(Mutex::new(None)),
             workers,
+            staging_root: crate::engine::package::import::default_staging_root(),
         }
+    }
+
+    /// Where packages are staged before a restore (default `$AGOL_DATA_DIR/packages`).
+    pub fn set_staging_root(&mut self, root: PathBuf) {
+        self.staging_root = root;
     }
 
     fn connection(&self) -> Option<Connection> {
@@ -128,7 +136,12 @@ impl Executor {
                     });
                 });
             }
-            Effect::Backup { job, ids, dest } => {
+            Effect::Backup {
+                job,
+                ids,
+                dest,
+                format,
+            } => {
                 let Some(conn) = self.connection() else {
                     return;
                 };
@@ -150,7 +163,7 @@ impl Executor {
                         geojson: false,
                         thumbnails: true,
                         attachments: true,
-                        export: None,
+                        export: format.export().map(str::to_string),
                     };
                     tracing::info!("backup #{} started into {}", job.0, options.dest.display());
                     let result =
@@ -164,15 +177,37 @@ impl Executor {
                                     );
                                 }
                                 let t = &report.manifest.totals;
-                                format!(
+                                let summary = format!(
                                     "snapshot {}: {} ok, {} failed, {} new bytes → {}",
                                     report.snapshot,
                                     t.ok,
                                     t.failed,
                                     t.new_bytes,
                                     report.dir.display()
-                                )
+                                );
+                                (report.snapshot.clone(), summary)
                             });
+                    let result = match (result, format) {
+                        (Err(e), _) => Err(e),
+                        (Ok((_, summary)), BackupFormat::Archive) => Ok(summary),
+                        (Ok((snapshot, summary)), BackupFormat::Package) => {
+                            tracing::info!(
+                                "backup #{}: {summary}; writing it as a .contentexport package",
+                                job.0
+                            );
+                            let d = options.dest.clone();
+                            let s = snapshot.clone();
+                            tokio::task::spawn_blocking(move || {
+                                package_job::write_after_backup(&d, &s)
+                            })
+                            .await
+                            .unwrap_or_else(|e| Err(format!("writing the package crashed: {e}")))
+                            .map(|written| format!("{written}; {summary}"))
+                            .map_err(|e| {
+                                format!("snapshot {snapshot} backed up, but no package: {e}")
+                            })
+                        }
+                    };
                     log_end(job, "backup", &result);
                     let _ = tx.send(Msg::JobEnded { job, result });
                 });
@@ -223,15 +258,70 @@ impl Executor {
                 self.cancels
                     .insert(job, (CancellationToken::new(), Some(handle.abort_handle())));
             }
-            Effect::ListSnapshots { dest } => {
+            Effect::ListRestoreSources { dest } => {
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
-                    let result =
-                        tokio::task::spawn_blocking(move || restore_job::list_snapshots(&dest))
-                            .await
-                            .unwrap_or_else(|e| Err(format!("listing snapshots crashed: {e}")));
-                    let _ = tx.send(Msg::Snapshots(result));
+                    let msg = tokio::task::spawn_blocking(move || {
+                        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+                        Msg::RestoreSources {
+                            snapshots: restore_job::list_snapshots(&dest),
+                            packages: package_job::list_packages(&dest, &cwd),
+                        }
+                    })
+                    .await
+                    .unwrap_or_else(|e| Msg::RestoreSources {
+                        snapshots: Err(format!("listing restore sources crashed: {e}")),
+                        packages: Vec::new(),
+                    });
+                    let _ = tx.send(msg);
                 });
+            }
+            Effect::ReadPackage { path } => {
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let p = path.clone();
+                    let result = tokio::task::spawn_blocking(move || package_job::read_package(&p))
+                        .await
+                        .unwrap_or_else(|e| Err(format!("reading the package crashed: {e}")));
+                    if let Err(e) = &result {
+                        tracing::warn!("cannot restore from {path}: {e}");
+                    }
+                    let _ = tx.send(Msg::PackageRead { path, result });
+                });
+            }
+            Effect::RestorePackage {
+                job,
+                package,
+                ids,
+                on_conflict,
+                dry_run,
+            } => {
+                let Some(conn) = self.connection() else {
+                    let _ = self.tx.send(Msg::JobEnded {
+                        job,
+                        result: Err("not signed in".into()),
+                    });
+                    return;
+                };
+                let token = CancellationToken::new();
+                let sink = ChannelSink::new(job, self.tx.clone(), self.coalescer.clone());
+                let tx = self.tx.clone();
+                let cancel = token.clone();
+                let staging_root = self.staging_root.clone();
+                tokio::spawn(async move {
+                    let req = package_job::PackageRestore {
+                        staging_root,
+                        package,
+                        ids,
+                        on_conflict,
+                        dry_run,
+                    };
+                    let result =
+                        package_job::restore_package(&conn, req, job.0, &sink, &cancel).await;
+                    log_end(job, "restore", &result);
+                    let _ = tx.send(Msg::JobEnded { job, result });
+                });
+                self.cancels.insert(job, (token, None));
             }
             Effect::Restore {
                 job,

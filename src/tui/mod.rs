@@ -6,6 +6,7 @@ pub mod executor;
 pub mod keys;
 pub mod launch;
 pub mod log_layer;
+pub mod package_job;
 pub mod restore_job;
 pub mod runtime;
 pub mod sink;

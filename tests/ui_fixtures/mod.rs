@@ -2,6 +2,8 @@
 //! through `update` (the same path the runtime takes).
 #![allow(dead_code)]
 
+pub mod package;
+
 use std::time::Duration;
 
 use agol_tui::app::effect::Effect;
@@ -152,6 +154,24 @@ pub fn item_id(n: usize) -> String {
 
 /// Two snapshots, newest first: the newest holds items 1–5 (and one failed backup), the
 /// older one items 1–3.
+/// One package file found on disk.
+pub fn package_list() -> Vec<agol_tui::app::restore::PackageFile> {
+    vec![agol_tui::app::restore::PackageFile {
+        path: "/backups/agol/packages/city-maps.contentexport".into(),
+        bytes: 1_234_567,
+        modified: 1_740_000_000_000,
+    }]
+}
+
+/// The restore sources answer: the two snapshots and one package file.
+pub fn sources() -> Msg {
+    Msg::RestoreSources {
+        snapshots: Ok(snapshot_list()),
+        packages: package_list(),
+    }
+}
+
+/// The snapshots of the destination.
 pub fn snapshot_list() -> Vec<agol_tui::app::restore::SnapshotInfo> {
     use agol_tui::app::restore::SnapshotInfo;
     vec![

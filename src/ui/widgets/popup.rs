@@ -14,31 +14,11 @@ use crate::ui::{format, style};
 pub fn render(state: &State, popup: &Popup, frame: &mut Frame, area: Rect) {
     match popup {
         Popup::Help => help(state, frame, area),
-        Popup::ConfirmBackup { items, bytes } => {
-            let s = &state.settings;
-            let lines = vec![
-                Line::from(vec![
-                    Span::raw("Back up "),
-                    Span::styled(format!("{items} items"), style::marked()),
-                    Span::raw(format!(" ({})", format::size(*bytes))),
-                ]),
-                Line::raw(""),
-                Line::from(vec![
-                    Span::styled("Destination  ", style::dim()),
-                    Span::raw(s.destination.display().to_string()),
-                ]),
-                Line::from(vec![
-                    Span::styled("Options      ", style::dim()),
-                    Span::raw(format!(
-                        "incremental, {} workers, thumbnails, attachments",
-                        s.workers
-                    )),
-                ]),
-                Line::raw(""),
-                keys_line(&[("Enter/y", "start"), ("Esc/n", "cancel")]),
-            ];
-            boxed(frame, area, " Back up ", lines, 64);
-        }
+        Popup::ConfirmBackup {
+            items,
+            bytes,
+            format,
+        } => super::backup_dialog::render(state, *items, *bytes, *format, frame, area),
         Popup::ConfirmQuit { running } => {
             let lines = vec![
                 Line::raw(format!(

@@ -1,0 +1,151 @@
+//! The executor's package jobs against the fake portal: a package restore whose staging fails
+//! (a hostile package) ends its job with the error, and a backup with the package format backs
+//! up, then either writes `DEST/packages/<snapshot>.contentexport` or fails the job saying the
+//! snapshot was kept and why no package was written (nothing is reported as done that is not).
+
+mod ui_fixtures;
+
+use std::time::Duration;
+
+use agol_tui::app::backup::BackupFormat;
+use agol_tui::app::effect::Effect;
+use agol_tui::app::jobs::JobId;
+use agol_tui::app::msg::Msg;
+use agol_tui::client::{Client, Credentials, PortalUrl};
+use agol_tui::engine::archive::destination::Destination;
+use agol_tui::engine::restore::plan::OnConflict;
+use agol_tui::fake::{FakeConfig, FakePortal, sample};
+use agol_tui::tui::executor::{Connection, Executor, SignInTarget};
+use agol_tui::tui::runtime::Channels;
+use ui_fixtures::package::build_hostile_package;
+
+async fn connect(fake: &FakePortal) -> Connection {
+    let client = Client::builder(PortalUrl::parse(&fake.url(), false).unwrap())
+        .credentials(Credentials::Password {
+            username: sample::ADMIN_USERNAME.into(),
+            password: sample::ADMIN_PASSWORD.to_string().into(),
+        })
+        .build()
+        .unwrap();
+    let me = client.community_self().await.unwrap();
+    Connection { client, me }
+}
+
+/// Waits for the end of `job`, dropping every other message.
+async fn ended(ch: &mut Channels, job: JobId) -> Result<String, String> {
+    loop {
+        let msg = tokio::time::timeout(Duration::from_secs(60), ch.rx.recv())
+            .await
+            .expect("the job did not end within 60 s")
+            .expect("channel closed");
+        if let Msg::JobEnded { job: j, result } = msg
+            && j == job
+        {
+            return result;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_package_restore_whose_staging_fails_ends_the_job_with_the_error() {
+    let fake = FakePortal::start(FakeConfig::default()).await.unwrap();
+    let conn = connect(&fake).await;
+    let dir = tempfile::tempdir().unwrap();
+    let package = build_hostile_package(dir.path(), "evil");
+    let mut ch = Channels::new();
+    let mut exec = Executor::new(
+        ch.tx.clone(),
+        ch.coalescer.clone(),
+        Some(conn),
+        SignInTarget::default(),
+        2,
+    );
+    exec.set_staging_root(dir.path().join("staging"));
+    let job = JobId(7);
+    exec.run(Effect::RestorePackage {
+        job,
+        package: package.clone(),
+        ids: vec!["x".into()],
+        on_conflict: OnConflict::Skip,
+        dry_run: true,
+    });
+    let err = ended(&mut ch, job).await.unwrap_err();
+    assert!(err.contains("evil"), "the error names the package: {err}");
+    assert!(!dir.path().join("evil.txt").exists());
+    assert!(!dir.path().parent().unwrap().join("evil.txt").exists());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restore_without_a_connection_fails_at_once() {
+    let mut ch = Channels::new();
+    let mut exec = Executor::new(
+        ch.tx.clone(),
+        ch.coalescer.clone(),
+        None,
+        SignInTarget::default(),
+        2,
+    );
+    exec.run(Effect::RestorePackage {
+        job: JobId(1),
+        package: "/nowhere/a.contentexport".into(),
+        ids: Vec::new(),
+        on_conflict: OnConflict::Skip,
+        dry_run: false,
+    });
+    assert_eq!(ended(&mut ch, JobId(1)).await.unwrap_err(), "not signed in");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_package_format_backup_writes_the_package_or_says_why_not() {
+    let fake = FakePortal::start(FakeConfig::default()).await.unwrap();
+    let conn = connect(&fake).await;
+    // A web map and a hosted feature service (asked for a File Geodatabase export).
+    let items = fake.items();
+    let ids: Vec<String> = ["Web Map", "Feature Service"]
+        .iter()
+        .filter_map(|t| items.iter().find(|i| i.item_type == *t))
+        .map(|i| i.id.clone())
+        .collect();
+    assert_eq!(ids.len(), 2);
+    let dest = tempfile::tempdir().unwrap();
+    let mut ch = Channels::new();
+    let mut exec = Executor::new(
+        ch.tx.clone(),
+        ch.coalescer.clone(),
+        Some(conn),
+        SignInTarget::default(),
+        2,
+    );
+    let job = JobId(3);
+    exec.run(Effect::Backup {
+        job,
+        ids,
+        dest: dest.path().to_path_buf(),
+        format: BackupFormat::Package,
+    });
+    let result = ended(&mut ch, job).await;
+    // The snapshot is made either way.
+    let snaps = Destination::open_existing(dest.path()).unwrap().snapshots();
+    let snap = snaps.last().expect("a snapshot").id.clone();
+    let package = dest
+        .path()
+        .join("packages")
+        .join(format!("{snap}.contentexport"));
+    match result {
+        Ok(summary) => {
+            assert!(summary.contains(&format!("snapshot {snap}")), "{summary}");
+            assert!(
+                summary.contains(&package.display().to_string()),
+                "{summary}"
+            );
+            assert!(package.is_file());
+        }
+        Err(e) => {
+            assert!(
+                e.starts_with(&format!("snapshot {snap} backed up, but no package: ")),
+                "{e}"
+            );
+            assert!(!package.exists());
+        }
+    }
+}
