@@ -8,6 +8,7 @@ mod export;
 mod faults;
 mod infra;
 mod oauth;
+mod publish;
 mod search;
 mod services;
 mod write_items;
