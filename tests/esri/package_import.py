@@ -48,11 +48,11 @@ def main():
             mapping[source[0]] = item.id
     problems += [f"not recreated: {i} {m['title']!r} ({m['type']})"
                  for i, m in expected.items() if i not in mapping]
+    print(json.dumps(mapping, sort_keys=True), flush=True)
     for p in problems:
         print(p, file=sys.stderr)
     if problems:
         sys.exit(f"package_import: {len(problems)} problem(s), {len(expected)} items in the package")
-    print(json.dumps(mapping, sort_keys=True))
 
 
 if __name__ == "__main__":

@@ -391,3 +391,51 @@ async fn a_view_is_related_to_its_source_and_status_works_in_folders() {
         assert_eq!(post(&url, &t, &[]).await["status"], "completed");
     }
 }
+
+#[tokio::test]
+async fn enterprise_publish_honours_item_id_to_create() {
+    let src = portal().await;
+    let fgdb = export_fgdb(&src, svc::HYDRANTS_ITEM_ID).await;
+    let p = empty(true).await;
+    let t = p.issue_token(ADMIN_USERNAME);
+    let fgdb_id = add_fgdb(&p, fgdb).await;
+    let wanted = "0123456789abcdef0123456789abcdef";
+    let url = format!("{}/content/users/{ADMIN_USERNAME}/publish", p.sharing_url());
+    let v = post(
+        &url,
+        &t,
+        &[
+            ("itemId", &fgdb_id),
+            ("fileType", "fileGeodatabase"),
+            ("publishParameters", r#"{"name":"Hydrants"}"#),
+            ("itemIdToCreate", wanted),
+        ],
+    )
+    .await;
+    assert_eq!(v["services"][0]["serviceItemId"], wanted, "{v}");
+    assert_eq!(p.item_json(wanted).unwrap()["type"], "Feature Service");
+}
+
+#[tokio::test]
+async fn no_data_quirks_serves_the_code_attachment_and_clean_json() {
+    let p = FakePortal::start(FakeConfig {
+        no_data_quirks: true,
+        ..FakeConfig::default()
+    })
+    .await
+    .unwrap();
+    let t = p.issue_token(ADMIN_USERNAME);
+    for it in p.items() {
+        let r = client()
+            .get(format!("{}/content/items/{}/data", p.sharing_url(), it.id))
+            .bearer_auth(&t)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{} ({})", it.title, it.item_type);
+        if matches!(it.item_type.as_str(), "Web Map" | "Web Scene" | "Dashboard") {
+            let body = r.text().await.unwrap();
+            serde_json::from_str::<Value>(&body).unwrap_or_else(|e| panic!("{}: {e}", it.title));
+        }
+    }
+}
