@@ -1,5 +1,6 @@
 //! Tests of the fake portal over real loopback HTTP(S).
 
+mod admin_defs;
 mod auth;
 mod bench;
 mod changes;
