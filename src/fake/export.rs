@@ -4,7 +4,8 @@
 //! `GeoJson` exports hold the layer's real features (a FeatureCollection in WGS84); `File
 //! Geodatabase` exports are the fake's own FGDB zip carrying the whole service
 //! (`features::fgdb`, publishable again); the other formats are small placeholder archives (a
-//! zip with one stored file) or an empty Feature Collection. Jobs report `processing` on the first status poll and `completed` afterwards.
+//! zip with one stored file) or an empty Feature Collection. Jobs report `processing` on the
+//! first status poll and `completed` afterwards.
 //! The owner and admins may always export; others only when the service has `Extract`.
 
 use super::ctx::Ctx;
