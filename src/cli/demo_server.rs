@@ -34,6 +34,14 @@ pub struct DemoServerArgs {
     /// Add a "Big_Layer" service with this many features, generated on demand.
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub large_layer_features: usize,
+    /// Start with an empty org (same users and groups, no items, no hosted services): a target
+    /// to restore or import into.
+    #[arg(long)]
+    pub empty: bool,
+    /// Leave out the sample data quirks Esri's client cannot read (failing Code Attachment
+    /// download, raw control characters in JSON).
+    #[arg(long)]
+    pub no_data_quirks: bool,
     /// Where to write the certificate with --tls (default: a temp file).
     #[arg(long, value_name = "FILE")]
     pub cert_out: Option<std::path::PathBuf>,
@@ -50,6 +58,8 @@ pub async fn run(args: &DemoServerArgs) -> Result<i32, CliError> {
         latency: Duration::from_millis(args.latency_ms),
         large_file_bytes: args.large_file_bytes,
         large_layer_features: args.large_layer_features,
+        empty_org: args.empty,
+        no_data_quirks: args.no_data_quirks,
         ..FakeConfig::default()
     };
     let portal = FakePortal::start(config).await.map_err(|e| {

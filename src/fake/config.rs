@@ -35,6 +35,11 @@ pub struct FakeConfig {
     /// `isPortal: true`, and `addItem`/`createService` honour `itemIdToCreate`, which ArcGIS
     /// Online silently ignores (a fresh id is assigned).
     pub enterprise: bool,
+    /// Leave out the sample org's two data quirks that Esri's Python client cannot read
+    /// (default false): the Code Attachment then downloads a small zip instead of failing with
+    /// HTTP 500, and JSON data with raw control characters in strings is served escaped. For
+    /// checks that expect every item to export, such as `tests/esri/package_export.py`.
+    pub no_data_quirks: bool,
 }
 
 impl Default for FakeConfig {
@@ -52,6 +57,7 @@ impl Default for FakeConfig {
             large_layer_features: 0,
             empty_org: false,
             enterprise: false,
+            no_data_quirks: false,
         }
     }
 }

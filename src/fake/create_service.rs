@@ -30,7 +30,8 @@ pub async fn is_name_available(
     respond::json(&ctx, &json!({"available": available}))
 }
 
-fn valid_name(name: &str) -> bool {
+/// Whether `name` is a valid hosted service name (letters, digits, `_`; at most 120).
+pub(crate) fn valid_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 120
         && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')

@@ -1,9 +1,11 @@
 //! Hosted feature layer export and the temp-item lifecycle: `POST /content/users/{u}/export`,
 //! `/content/users/{u}/items/{id}/status`, `/content/users/{u}/items/{id}/delete`.
 //!
-//! `GeoJson` exports hold the layer's real features (a FeatureCollection in WGS84); the other
-//! formats are small placeholder archives (a zip with one stored file) or an empty Feature
-//! Collection. Jobs report `processing` on the first status poll and `completed` afterwards.
+//! `GeoJson` exports hold the layer's real features (a FeatureCollection in WGS84); `File
+//! Geodatabase` exports are the fake's own FGDB zip carrying the whole service
+//! (`features::fgdb`, publishable again); the other formats are small placeholder archives (a
+//! zip with one stored file) or an empty Feature Collection. Jobs report `processing` on the
+//! first status poll and `completed` afterwards.
 //! The owner and admins may always export; others only when the service has `Extract`.
 
 use super::ctx::Ctx;
@@ -130,9 +132,29 @@ pub async fn export(
             .and_then(|(name, _)| s.hosted.geojson_export(name, layer))
             .unwrap_or_else(|| r#"{"type":"FeatureCollection","features":[]}"#.to_string())
     };
-    let Some((ty, data)) = output(&format, &base, geojson) else {
+    let fgdb = format.eq_ignore_ascii_case("File Geodatabase");
+    let Some((ty, mut data)) = output(&format, &base, geojson) else {
         return respond::error(&ctx, 400, None, "Invalid export format.", &[&format]);
     };
+    if fgdb {
+        let zip = service
+            .as_ref()
+            .and_then(|(name, _)| s.hosted.fgdb_export(name, &base));
+        match zip {
+            Some(Ok(bytes)) => {
+                data = ItemData::File {
+                    bytes,
+                    content_type: "application/zip",
+                    file_name: format!("{base}.zip"),
+                };
+            }
+            Some(Err(e)) => return respond::error(&ctx, 500, None, "Export failed.", &[&e]),
+            None => {
+                let e = "The item has no hosted service in the fake.";
+                return respond::error(&ctx, 400, None, "Export failed.", &[e]);
+            }
+        }
+    }
     let job_id = format!("{}::{}", secret(32), org.id);
     let new_id = stable_id(&format!("export:{job_id}"));
     let title = ctx
@@ -176,7 +198,8 @@ fn owner_or_admin(s: &Shared, ctx: &Ctx, user: &str, id: &str) -> Result<(), Res
     }
 }
 
-/// `GET /content/users/{user}/items/{id}/status[?jobId=&jobType=]`.
+/// `GET /content/users/{user}/items/{id}/status[?jobId=&jobType=]` (export, publish and
+/// multipart upload jobs).
 pub async fn status(
     State(s): State<Arc<Shared>>,
     Extension(ctx): Extension<Arc<Ctx>>,
@@ -185,14 +208,19 @@ pub async fn status(
     if let Err(r) = owner_or_admin(&s, &ctx, &user, &id) {
         return r;
     }
-    let uploading = s.uploads.lock().expect("uploads").contains_key(&id);
+    job_status(&s, &ctx, &id)
+}
+
+/// The status answer for item `id` (caller already checked): an upload, export or publish job.
+pub fn job_status(s: &Shared, ctx: &Ctx, id: &str) -> Response {
+    let uploading = s.uploads.lock().expect("uploads").contains_key(id);
     let state = match ctx.param("jobId") {
         None if uploading => "partial",
         None => "completed",
         Some(job) => {
             let mut jobs = s.jobs.lock().expect("jobs lock");
             match jobs.get_mut(job) {
-                None => return respond::error(&ctx, 400, None, "Job not found.", &[]),
+                None => return respond::error(ctx, 400, None, "Job not found.", &[]),
                 Some(polls) => {
                     *polls += 1;
                     if *polls > 1 {
@@ -205,7 +233,7 @@ pub async fn status(
         }
     };
     respond::json(
-        &ctx,
+        ctx,
         &json!({"status": state, "statusMessage": state, "itemId": id}),
     )
 }

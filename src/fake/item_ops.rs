@@ -1,5 +1,6 @@
 //! `POST /content/users/{user}[/{folderId}]/items/{id}/{operation}`: `update`, `updateinfo`,
-//! `protect`/`unprotect`, `setContentStatus`, `move`, resources, sharing and multipart parts.
+//! `protect`/`unprotect`, `setContentStatus`, `move`, resources, sharing, multipart parts and
+//! (in a folder) `status`.
 
 use super::ctx::Ctx;
 use super::ids::now_ms;
@@ -49,6 +50,7 @@ fn run(
         }
         "setcontentstatus" => content_status(s, ctx, &caller, id),
         "move" => move_item(s, ctx, user, id),
+        "status" => super::export::job_status(s, ctx, id),
         _ => respond::not_found(),
     }
 }

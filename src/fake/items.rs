@@ -96,13 +96,25 @@ pub async fn related(
     let reverse = ctx
         .param("direction")
         .is_some_and(|d| d.eq_ignore_ascii_case("reverse"));
-    let related: Vec<Value> = org
+    // Views are related to their sources (`Service2Service`, source → view) as soon as they
+    // read from them, as the portal records when a view is created.
+    let mut rels: Vec<(String, String, String)> = org
         .relationships
         .iter()
-        .filter(|r| types.iter().any(|t| t.eq_ignore_ascii_case(&r.rel_type)))
-        .filter_map(|r| match reverse {
-            false if r.origin == id => Some(&r.dest),
-            true if r.dest == id => Some(&r.origin),
+        .map(|r| (r.rel_type.clone(), r.origin.clone(), r.dest.clone()))
+        .collect();
+    for (src, view) in s.hosted.view_links() {
+        let link = ("Service2Service".to_string(), src, view);
+        if !rels.contains(&link) {
+            rels.push(link);
+        }
+    }
+    let related: Vec<Value> = rels
+        .iter()
+        .filter(|(t, _, _)| types.iter().any(|w| w.eq_ignore_ascii_case(t)))
+        .filter_map(|(_, origin, dest)| match reverse {
+            false if *origin == id => Some(dest),
+            true if *dest == id => Some(origin),
             _ => None,
         })
         .filter_map(|other| org.item(other))

@@ -35,6 +35,7 @@ mod multipart;
 mod oauth;
 mod png;
 mod portal;
+mod publish;
 mod query;
 mod resources_write;
 mod respond;

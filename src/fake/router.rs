@@ -3,7 +3,7 @@
 use super::state::Shared;
 use super::{
     add_item, auth_routes, community, content, create_service, export, info_routes, item_files,
-    item_ops, items, oauth, portal, respond, search, sharing,
+    item_ops, items, oauth, portal, publish, respond, search, sharing,
 };
 use axum::Router;
 use axum::routing::any;
@@ -63,6 +63,14 @@ pub fn portal_router(shared: Arc<Shared>) -> Router {
         .route(
             &r("/content/users/{user}/{folder}/addItem"),
             any(add_item::add_in_folder),
+        )
+        .route(
+            &r("/content/users/{user}/publish"),
+            any(publish::publish_root),
+        )
+        .route(
+            &r("/content/users/{user}/{folder}/publish"),
+            any(publish::publish_in_folder),
         )
         .route(
             &r("/content/users/{user}/createService"),

@@ -86,6 +86,51 @@ fn finish_sizes(item: &mut Item) {
     }
 }
 
+/// JSON text with raw control characters inside strings escaped (`\u00XX`).
+fn escape_controls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for ch in text.chars() {
+        if in_string && !escaped && (ch as u32) < 0x20 {
+            out.push_str(&format!("\\u{:04x}", ch as u32));
+            continue;
+        }
+        if in_string && !escaped && ch == '"' {
+            in_string = false;
+        } else if !in_string && ch == '"' {
+            in_string = true;
+        }
+        escaped = in_string && !escaped && ch == '\\';
+        out.push(ch);
+    }
+    out
+}
+
+/// Removes the data quirks Esri's client cannot read: an always-failing download becomes a
+/// small zip, and raw control characters in JSON strings are escaped.
+pub fn remove_data_quirks(org: &mut Org) {
+    for it in org.items.iter_mut() {
+        match &it.data {
+            ItemData::Broken => {
+                let name = it.name.clone().unwrap_or_else(|| "code.zip".into());
+                let bytes = tiny_zip("index.html", b"<html><body>sample app code</body></html>");
+                it.size = bytes.len() as i64;
+                it.data = ItemData::File {
+                    bytes,
+                    content_type: "application/zip",
+                    file_name: name,
+                };
+            }
+            ItemData::Json(text) => {
+                let fixed = escape_controls(text);
+                it.size = fixed.len() as i64;
+                it.data = ItemData::Json(fixed);
+            }
+            _ => {}
+        }
+    }
+}
+
 /// A tiny, valid zip archive with one stored (uncompressed) file.
 pub fn tiny_zip(file_name: &str, content: &[u8]) -> bytes::Bytes {
     let crc = crc32(content);

@@ -147,6 +147,9 @@ impl FakePortal {
                 config.large_file_bytes,
                 config.large_layer_features,
             );
+            if config.no_data_quirks {
+                super::seed_items::remove_data_quirks(&mut org);
+            }
             org.reindex();
             org
         };

@@ -1,6 +1,7 @@
 //! The admin side of hosted services: creating an empty service (for the portal's
 //! `createService`) and `{prefix}/rest/admin/services/{name}/FeatureServer/...` operations:
-//! `addToDefinition`, `deleteFromDefinition`, `updateDefinition` and a layer's `truncate`.
+//! `addToDefinition`, `deleteFromDefinition`, `updateDefinition`, `refresh` and a layer's
+//! `updateDefinition`, `refresh` and `truncate`.
 
 use serde_json::{Map, Value, json};
 
@@ -95,7 +96,7 @@ impl ServiceStore {
     }
 }
 
-fn json_param(params: &Params, name: &str) -> Result<Value, Value> {
+pub(crate) fn json_param(params: &Params, name: &str) -> Result<Value, Value> {
     let raw = params.get(&name.to_ascii_lowercase()).ok_or_else(|| {
         error_body(
             400,
@@ -200,7 +201,18 @@ pub(crate) fn run(
             &[],
         )
     };
-    match (layer, op.to_ascii_lowercase().as_str()) {
+    let op = op.to_ascii_lowercase();
+    if op == "refresh" {
+        // Clears the web server cache on a real server; nothing is cached here.
+        let known =
+            find(&services, name).is_some_and(|svc| layer.is_none_or(|id| svc.layer(id).is_some()));
+        return if known {
+            Ok(json!({"success": true}))
+        } else {
+            Err(unsupported())
+        };
+    }
+    match (layer, op.as_str()) {
         (None, "addtodefinition") => add_to_definition(&mut services, name, params),
         (None, op) => {
             let svc = services
@@ -212,6 +224,16 @@ pub(crate) fn run(
                 "updatedefinition" => update_definition(svc, params),
                 _ => Err(unsupported()),
             }
+        }
+        (Some(id), "updatedefinition") => {
+            let svc = services
+                .iter_mut()
+                .find(|s| s.name.eq_ignore_ascii_case(name))
+                .ok_or_else(unsupported)?;
+            let l = svc.layer_mut(id).ok_or_else(unsupported)?;
+            let def = json_param(params, "updateDefinition")?;
+            super::layer_update::update_layer_definition(l, &def, now_ms())?;
+            Ok(json!({"success": true}))
         }
         (Some(id), "truncate") => {
             let svc = services

@@ -6,14 +6,18 @@
 //! is delegated to a [`CallerAuth`] supplied by the portal side of the fake.
 
 mod admin;
+mod admin_get;
 mod attachments;
 mod define;
 mod definitions;
 mod edits;
 mod export_support;
+mod fgdb;
 mod http;
+mod layer_update;
 mod lazy;
 mod model;
+mod publish_store;
 mod query;
 mod related;
 mod router;
@@ -31,6 +35,11 @@ mod tests;
 
 pub use router::router;
 pub use store::ServiceStore;
+
+/// Reads the payload of a fake File Geodatabase zip (`Err` says why the file is not one).
+pub fn fgdb_payload(bytes: &[u8]) -> Result<serde_json::Value, String> {
+    fgdb::read_payload(bytes)
+}
 
 /// Decides who is calling a feature service.
 pub trait CallerAuth: Send + Sync + 'static {

@@ -82,6 +82,31 @@ impl ServiceStore {
 }
 
 /// A service by name, case-insensitively (service URLs are not case-sensitive).
+impl ServiceStore {
+    /// `(source service item id, view item id)` for every hosted view and each service it
+    /// reads from: the `Service2Service` relationships the portal keeps for views.
+    pub fn view_links(&self) -> Vec<(String, String)> {
+        let services = self.read();
+        let mut links = Vec::new();
+        for view in services.iter().filter(|s| s.is_view()) {
+            for l in &view.layers {
+                let Some(src) = l
+                    .view_source
+                    .as_ref()
+                    .and_then(|v| find(&services, &v.service))
+                else {
+                    continue;
+                };
+                let link = (src.item_id.clone(), view.item_id.clone());
+                if !links.contains(&link) {
+                    links.push(link);
+                }
+            }
+        }
+        links
+    }
+}
+
 pub(crate) fn find<'a>(services: &'a [Service], name: &str) -> Option<&'a Service> {
     services.iter().find(|s| s.name.eq_ignore_ascii_case(name))
 }

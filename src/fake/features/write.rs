@@ -66,7 +66,7 @@ fn coords(v: &Value) -> Option<Vec<Vec<[f64; 2]>>> {
 }
 
 /// Esri JSON geometry: point `{x,y}`, polyline `{paths}`, polygon `{rings}`.
-fn geometry(v: &Value) -> Result<Option<Geometry>, String> {
+pub(crate) fn geometry(v: &Value) -> Result<Option<Geometry>, String> {
     if v.is_null() {
         return Ok(None);
     }

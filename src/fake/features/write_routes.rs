@@ -144,7 +144,8 @@ pub(crate) fn feature_write(
 
 /// `{prefix}/rest/admin/services/{name}/FeatureServer[/{layerId}]/{operation}` (POST; the
 /// service's owner or an org admin): `addToDefinition`, `deleteFromDefinition`,
-/// `updateDefinition`, `{layerId}/truncate`. A GET of the service answers its definition.
+/// `updateDefinition`, `{layerId}/updateDefinition`, `{layerId}/truncate`. A GET (or POST) of
+/// the service or of a layer answers its admin definition (`admin_get`).
 pub(crate) async fn admin(
     State(st): State<Arc<AppState>>,
     Path(rest): Path<String>,
@@ -171,9 +172,21 @@ pub(crate) async fn admin(
         [] => {
             let services = st.store.read();
             let body = find(&services, &name)
-                .map(|svc| super::definitions::service_root(&services, svc))
-                .unwrap_or(Value::Null);
-            return reply(Ok(body), &params);
+                .map(|svc| super::admin_get::service_admin(&services, svc))
+                .ok_or_else(|| error_body(400, "Invalid URL", &["Invalid URL"]));
+            return reply(body, &params);
+        }
+        [id] if id.parse::<i64>().is_ok() => {
+            let services = st.store.read();
+            let id = id.parse::<i64>().unwrap_or_default();
+            let body = find(&services, &name)
+                .and_then(|svc| svc.layer(id).map(|l| (svc, l)))
+                .map(|(svc, l)| super::admin_get::layer_admin(&services, svc, l))
+                .ok_or_else(|| {
+                    let m = format!("Invalid Layer or Table ID: {id}.");
+                    error_body(400, &m, &[&m])
+                });
+            return reply(body, &params);
         }
         [op] => (None, op.clone()),
         [id, op] => match id.parse::<i64>() {

@@ -1,5 +1,6 @@
 //! Tests of the fake portal over real loopback HTTP(S).
 
+mod admin_defs;
 mod auth;
 mod bench;
 mod changes;
@@ -8,6 +9,7 @@ mod export;
 mod faults;
 mod infra;
 mod oauth;
+mod publish;
 mod search;
 mod services;
 mod write_items;
