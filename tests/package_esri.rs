@@ -36,11 +36,14 @@ fn python() -> PathBuf {
     ))
 }
 
-/// A fake org over HTTPS (Esri's client wants TLS).
+/// A fake org over HTTPS (Esri's client wants TLS), without the two sample-data quirks Esri's
+/// client cannot read (a Code Attachment whose download fails, a web map with raw control
+/// characters): these tests are about the package format.
 async fn tls_org(empty: bool) -> FakePortal {
     common::fake_with(FakeConfig {
         tls: true,
         empty_org: empty,
+        no_data_quirks: true,
         ..FakeConfig::default()
     })
     .await
