@@ -551,3 +551,89 @@ async fn restore_package_on_the_command_line() {
         "{v}"
     );
 }
+
+/// The client side of publishing, against a stand-in that answers exactly the shape the fake
+/// will (`{"services":[{type, serviceurl, size, jobId, serviceItemId, encodedServiceURL}]}`)
+/// until the fake portal has `publish` itself.
+#[tokio::test]
+async fn publish_and_its_status_are_sent_and_read() {
+    use std::sync::{Arc, Mutex};
+    let seen = Arc::new(Mutex::new(Vec::<(String, String)>::new()));
+    let recorded = seen.clone();
+    let app = axum::Router::new().fallback(
+        move |uri: axum::http::Uri, body: axum::body::Bytes| {
+            let recorded = recorded.clone();
+            async move {
+                let path = uri.path().to_string();
+                let query = uri.query().unwrap_or("").to_string();
+                let body = String::from_utf8_lossy(&body).to_string();
+                recorded
+                    .lock()
+                    .unwrap()
+                    .push((path.clone(), format!("{query}&{body}")));
+                let v = if path.ends_with("/publish") {
+                    json!({"services": [{"type": "Feature Service",
+                        "serviceurl": "http://h/arcgis/rest/services/Valves/FeatureServer",
+                        "size": 1024, "jobId": "job-1", "serviceItemId": "9".repeat(32),
+                        "encodedServiceURL": "http://h/arcgis/rest/services/Valves/FeatureServer"}]})
+                } else if path.ends_with("/status") {
+                    json!({"status": "failed", "statusMessage": "bad gdb", "itemId": "9".repeat(32)})
+                } else {
+                    json!({"error": {"code": 404, "message": "not here"}})
+                };
+                axum::Json(v)
+            }
+        },
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}/portal", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let client = agol_tui::client::Client::builder(
+        agol_tui::client::PortalUrl::parse(&base, false).unwrap(),
+    )
+    .retry(agol_tui::client::RetryPolicy::fast())
+    .build()
+    .unwrap();
+    let published = client
+        .publish_item(
+            "jdoe",
+            Some("f0"),
+            &"8".repeat(32),
+            "fileGeodatabase",
+            &json!({"name": "Valves_1"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(published.service_item_id, "9".repeat(32));
+    assert_eq!(
+        published.service_url,
+        "http://h/arcgis/rest/services/Valves/FeatureServer"
+    );
+    assert_eq!(published.job_id.as_deref(), Some("job-1"));
+    // A failed job reads as an error carrying the portal's message.
+    let failed = client
+        .job_status("jdoe", &published.service_item_id, Some("job-1"), "publish")
+        .await
+        .unwrap_err();
+    assert!(failed.to_string().contains("bad gdb"), "{failed}");
+    let seen = seen.lock().unwrap().clone();
+    let (path, params) = &seen[0];
+    assert_eq!(path, "/portal/sharing/rest/content/users/jdoe/f0/publish");
+    for p in [
+        format!("itemId={}", "8".repeat(32)),
+        "filetype=fileGeodatabase".to_string(),
+        "outputType=featureService".to_string(),
+        "publishParameters=%7B%22name%22%3A%22Valves_1%22%7D".to_string(),
+    ] {
+        assert!(params.contains(&p), "{p} in {params}");
+    }
+    let (path, params) = &seen[1];
+    assert!(
+        path.ends_with(&format!("/items/{}/status", "9".repeat(32))),
+        "{path}"
+    );
+    assert!(
+        params.contains("jobId=job-1") && params.contains("jobType=publish"),
+        "{params}"
+    );
+}

@@ -109,9 +109,10 @@ pub async fn publish_service(
         .folder_id(owner, planned.target_folder.as_deref())
         .await?;
 
-    // 1. Upload the export as a file item.
-    let (path, size) = archive.extract(&entry, &ctx.spool)?;
+    // 1. Upload the export as a file item (after removing one a killed run left behind).
     let upload_title = format!("{name} (agol-tui restore upload)");
+    remove_old_uploads(ctx, owner, &upload_title, upload_type, notes).await;
+    let (path, size) = archive.extract(&entry, &ctx.spool)?;
     let large = size > ctx.options.large_file;
     let content = if large {
         ItemContent::Multipart {
@@ -257,6 +258,35 @@ pub async fn publish_service(
     Ok((new_id, outcome))
 }
 
+/// Deletes uploads of the same title and type that an interrupted run left (best effort).
+async fn remove_old_uploads(
+    ctx: &Ctx<'_>,
+    owner: &str,
+    title: &str,
+    item_type: &str,
+    notes: &mut Vec<String>,
+) {
+    let q = format!("owner:{owner} AND title:\"{}\"", title.replace('"', " "));
+    let Ok(found) = ctx.client.search(&q).await else {
+        return;
+    };
+    for old in found
+        .into_iter()
+        .filter(|i| i.title == title && i.item_type == item_type)
+    {
+        match ctx.client.delete_item(owner, &old.id, true).await {
+            Ok(()) => notes.push(format!(
+                "removed the upload {} an earlier run left behind",
+                old.id
+            )),
+            Err(e) => notes.push(format!(
+                "the upload {} an earlier run left behind could not be deleted ({e})",
+                old.id
+            )),
+        }
+    }
+}
+
 /// Polls the service item's publish job until it completes; `failed` is an error with the
 /// portal's message.
 async fn wait_for_publish(
@@ -270,7 +300,7 @@ async fn wait_for_publish(
             .client
             .job_status(owner, id, job_id, "publish")
             .await
-            .map_err(|e| format!("publish status: {e}"))?;
+            .map_err(|e| format!("publish failed (job status: {e})"))?;
         match status.get("status").and_then(Value::as_str) {
             Some("completed") | None => return Ok(()),
             Some("failed") => {
