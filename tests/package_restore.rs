@@ -407,13 +407,94 @@ async fn a_package_restores_into_an_empty_org() {
 }
 
 /// Needs the fake portal's `publish` and `/status?jobType=publish` (being added on the fake
-/// branch): the File Geodatabase export of a package is published, the upload deleted.
+/// branch): a File Geodatabase the fake exported (as Esri's package export gets it) is put into
+/// a package with `data_item_type`, restored by publishing, and the upload deleted.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the fake portal's publish endpoint (fake branch)"]
 async fn an_exported_service_is_restored_by_publishing() {
+    use agol_tui::engine::backup::run::{BackupOptions, run_backup};
+    use agol_tui::engine::progress::NullSink;
+    // Org A exports its Hydrants service as a File Geodatabase.
+    let a = common::fake().await;
+    let hyd = a
+        .items()
+        .into_iter()
+        .find(|i| i.title == "Hydrants" && i.item_type == "Feature Service")
+        .unwrap();
+    let client = common::admin(&a);
+    let me = client.community_self().await.unwrap();
+    let adir = tempfile::tempdir().unwrap();
+    let backup = run_backup(
+        &client,
+        &me,
+        &agol_tui::engine::selection::Selection {
+            ids: vec![hyd.id.clone()],
+            ..Default::default()
+        },
+        &BackupOptions {
+            dest: adir.path().to_path_buf(),
+            workers: 1,
+            full: true,
+            with_dependencies: false,
+            geojson: false,
+            thumbnails: true,
+            attachments: false,
+            export: Some("File Geodatabase".into()),
+        },
+        &NullSink,
+        &CancellationToken::new(),
+    )
+    .await
+    .unwrap();
+    let m = backup.manifest.items[0].clone();
+    let mut za = ItemArchive::open(&backup.dir.join(m.archive.as_ref().unwrap())).unwrap();
+    let export = za
+        .names_under("export/")
+        .first()
+        .cloned()
+        .expect("an export");
+    let fgdb = za.read(&export).unwrap();
+    let mut props = za.json("item.json").unwrap().unwrap();
+    let service = za.json("service.json").unwrap().unwrap();
+    let mut layers = Vec::new();
+    let mut tables = Vec::new();
+    for n in za.names_under("layers/") {
+        let id = n.trim_start_matches("layers/").trim_end_matches(".json");
+        if id.contains('/') || id.contains('.') {
+            continue;
+        }
+        let def = za.json(&n).unwrap().unwrap();
+        if def["type"] == "Table" {
+            tables.push(def);
+        } else {
+            layers.push(def);
+        }
+    }
+    let mut flc = service.clone();
+    flc["layers"] = json!(layers);
+    flc["tables"] = json!(tables);
+
+    // The package: the sample plus that service, as Esri's export writes it.
     let dir = tempfile::tempdir().unwrap();
     let l = sample(&dir.path().join("layout"), "with_fgdb");
-    add_fgdb_service(&l);
+    let mut manifest: Value =
+        serde_json::from_slice(&std::fs::read(l.dir.join(&l.name).join("manifest.json")).unwrap())
+            .unwrap();
+    manifest["items"][&hyd.id] = json!({"title": "Hydrants", "type": "Feature Service",
+        "created": 1_700_000_000_000i64, "source": a.url()});
+    l.json("manifest.json", &manifest);
+    props["origin_item_type"] = json!("ServiceItem");
+    props["data_item_type"] = json!("File Geodatabase");
+    l.json(&format!("{}/properties.json", hyd.id), &props);
+    l.json(
+        &format!("{}/relationships.json", hyd.id),
+        &json!({"contains": [], "requires": [], "contained_by": [], "required_by": [], "related_items": {}}),
+    );
+    l.json(&format!("{}/data/flc_props.json", hyd.id), &flc);
+    l.put(
+        &format!("{}/data/{}", hyd.id, export.trim_start_matches("export/")),
+        &fgdb,
+    );
     let package = l.pack(dir.path());
     let staged = stage(
         &package,
@@ -421,31 +502,44 @@ async fn an_exported_service_is_restored_by_publishing() {
         &ReadLimits::default(),
     )
     .unwrap();
+
     let b = common::empty_fake().await;
     let report = restore_common::restore(&b, &options(&staged.dest), &CancellationToken::new())
         .await
         .unwrap();
-    let out = report
-        .outcomes
-        .iter()
-        .find(|o| o.old_id == FGDB_SVC)
-        .unwrap();
+    let out = report.outcomes.iter().find(|o| o.old_id == hyd.id).unwrap();
     assert_eq!(out.outcome, Outcome::Ok, "{out:#?}");
     assert!(
         out.notes.iter().any(|n| n.contains("was deleted")),
         "{:?}",
         out.notes
     );
-    let publishes = common::requests_ending(&b, "/publish");
-    assert_eq!(publishes.len(), 1);
-    let items = b.items();
+    assert_eq!(common::requests_ending(&b, "/publish").len(), 1);
     let new_id = out.new_id.clone().unwrap();
+    let items = b.items();
     let svc = items.iter().find(|i| i.id == new_id).unwrap();
-    assert_eq!(svc.title, "Valves");
+    assert_eq!(svc.title, "Hydrants", "the item got the archived title");
     assert!(
         !items.iter().any(|i| i.item_type == "File Geodatabase"),
         "the uploaded FGDB item is deleted"
     );
+    // Every layer holds what org A exported.
+    let new_url = report
+        .plan
+        .remap
+        .urls
+        .values()
+        .find(|u| u.contains("/Hydrants"))
+        .cloned()
+        .unwrap();
+    let bc = common::admin(&b);
+    for (layer, want) in &m.feature_counts {
+        let got = bc
+            .feature_count(&format!("{new_url}/{layer}"))
+            .await
+            .unwrap();
+        assert_eq!(got, *want, "layer {layer}");
+    }
     // A rerun does not publish again.
     let again = restore_common::restore(&b, &options(&staged.dest), &CancellationToken::new())
         .await
