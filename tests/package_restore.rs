@@ -470,6 +470,8 @@ async fn an_exported_service_is_restored_by_publishing() {
             layers.push(def);
         }
     }
+    // A layer-level extra that differs from what publishing yields: applied afterwards.
+    layers[0]["description"] = json!("described in the package");
     let mut flc = service.clone();
     flc["layers"] = json!(layers);
     flc["tables"] = json!(tables);
@@ -540,6 +542,14 @@ async fn an_exported_service_is_restored_by_publishing() {
             .unwrap();
         assert_eq!(got, *want, "layer {layer}");
     }
+    let first = layers[0]["id"].as_i64().unwrap();
+    let live: Value = bc
+        .json(agol_tui::client::request::Call::get(format!(
+            "{new_url}/{first}"
+        )))
+        .await
+        .unwrap();
+    assert_eq!(live["description"], "described in the package", "{live}");
     // A rerun does not publish again.
     let again = restore_common::restore(&b, &options(&staged.dest), &CancellationToken::new())
         .await
