@@ -247,6 +247,44 @@ fn a_broken_item_fails_with_the_file_named_and_the_rest_is_staged() {
     assert_eq!(items[MAP].outcome, Outcome::Ok);
 }
 
+/// What Esri's export writes for the sample fake org: a view whose relationships and graph do not
+/// name its source (only its layers' `adminLayerInfo` does), and JSON data with raw control
+/// characters in a string (the restore escapes them).
+#[test]
+fn a_view_found_by_admin_layer_info_and_raw_controls_in_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = sample(&dir.path().join("layout"), "quirks");
+    l.json(
+        &format!("{VIEW}/relationships.json"),
+        &json!({"contains": [], "requires": [], "contained_by": [], "required_by": [], "related_items": {}}),
+    );
+    let graph = std::fs::read_to_string(l.dir.join(&l.name).join("graph.gml")).unwrap();
+    l.put(
+        "graph.gml",
+        graph.replace("  edge [\n    source 1\n    target 0\n  ]\n", ""),
+    );
+    let mut vl = layer_def(0, "Hydrants");
+    vl["adminLayerInfo"] = json!({"viewLayerDefinition": {"table": {"name": "Hydrants",
+        "sourceServiceName": "Hydrants", "sourceLayerId": 0, "sourceLayerFields": "*"}}});
+    l.json(&format!("{VIEW}/data/layer_0_props.json"), &vl);
+    l.put(
+        &format!("{MAP}/data/structure.json"),
+        "{\"operationalLayers\":[],\"baseMap\":{\"title\":\"Notes\tmap\u{1}\"}}",
+    );
+    let package = l.pack(dir.path());
+    let staged = stage(
+        &package,
+        &dir.path().join("staging"),
+        &ReadLimits::default(),
+    )
+    .unwrap();
+    let items = by_id(&staged_manifest(&staged));
+    let mut a = open(&staged, &items[VIEW]);
+    let sources = a.json("sources.json").unwrap().expect("sources.json");
+    assert_eq!(sources["services"][0]["url"], HYD_URL);
+    assert_eq!(items[MAP].outcome, Outcome::Ok, "{:?}", items[MAP].reason);
+}
+
 #[test]
 fn a_hostile_package_errors_and_stages_nothing() {
     let dir = tempfile::tempdir().unwrap();

@@ -115,7 +115,7 @@ impl Package<'_> {
         let has = |f: &str| data_files.iter().any(|(n, _)| n == f);
         if has("structure.json") {
             let path = data_dir.join("structure.json");
-            read_json(&path, &self.what(id, "data/structure.json"))?;
+            check_structure(&path, &self.what(id, "data/structure.json"))?;
             entries.insert("data.json".into(), Src::File(path));
         }
         let others: Vec<&(String, PathBuf)> = data_files
@@ -128,6 +128,7 @@ impl Package<'_> {
                 &self.what(id, "data/view_props.json"),
             )?;
             entries.insert("service.json".into(), pretty(&v));
+            let mut source_names = BTreeSet::new();
             for (n, path) in &data_files {
                 let Some(layer) = n
                     .strip_prefix("layer_")
@@ -136,10 +137,16 @@ impl Package<'_> {
                 else {
                     continue;
                 };
-                read_json(path, &self.what(id, &format!("data/{n}")))?;
+                let def = read_json(path, &self.what(id, &format!("data/{n}")))?;
+                let vld = def.pointer("/adminLayerInfo/viewLayerDefinition");
+                for p in ["/sourceServiceName", "/table/sourceServiceName"] {
+                    if let Some(name) = vld.and_then(|v| v.pointer(p)).and_then(Value::as_str) {
+                        source_names.insert(name.to_string());
+                    }
+                }
                 entries.insert(format!("layers/{layer}.json"), Src::File(path.clone()));
             }
-            match self.view_sources(id, &dir)? {
+            match self.view_sources(id, &dir, &source_names)? {
                 Some(s) => {
                     entries.insert("sources.json".into(), pretty(&s));
                 }
@@ -379,9 +386,42 @@ impl Package<'_> {
     }
 
     /// `sources.json` of a view: the hosted services it contains or requires (relationships.json
-    /// and graph.gml), each with the URL from its own properties.json.
-    fn view_sources(&self, id: &str, dir: &Path) -> Result<Option<Value>, String> {
+    /// and graph.gml), that name it as `Service2Service` related item, or whose service name a
+    /// view layer's `adminLayerInfo` names; each with the URL from its own properties.json.
+    fn view_sources(
+        &self,
+        id: &str,
+        dir: &Path,
+        source_names: &BTreeSet<String>,
+    ) -> Result<Option<Value>, String> {
         let mut candidates: BTreeSet<String> = BTreeSet::new();
+        for e in std::fs::read_dir(self.root).into_iter().flatten().flatten() {
+            let Ok(other) = e.file_name().into_string() else {
+                continue;
+            };
+            if other == id || !e.path().is_dir() {
+                continue;
+            }
+            let linked = std::fs::read(e.path().join("relationships.json"))
+                .ok()
+                .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+                .and_then(|r| r.pointer("/related_items/Service2Service").cloned())
+                .and_then(|v| v.as_array().cloned())
+                .is_some_and(|a| a.iter().any(|x| x.as_str() == Some(id)));
+            let named = !source_names.is_empty()
+                && std::fs::read(e.path().join("properties.json"))
+                    .ok()
+                    .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+                    .and_then(|p| {
+                        p.get("url")
+                            .and_then(Value::as_str)
+                            .and_then(service_name_of)
+                    })
+                    .is_some_and(|n| source_names.contains(&n));
+            if linked || named {
+                candidates.insert(other);
+            }
+        }
         let rel_path = dir.join("relationships.json");
         if rel_path.is_file() {
             let r = read_json(&rel_path, &self.what(id, "relationships.json"))?;
@@ -421,4 +461,21 @@ struct Meta {
     item_type: String,
     owner: String,
     modified: i64,
+}
+
+/// A JSON item's data must be JSON; raw control characters inside strings (a portal quirk the
+/// restore escapes) are tolerated.
+fn check_structure(path: &Path, what: &str) -> Result<(), String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{what}: cannot read: {e}"))?;
+    let err = match serde_json::from_slice::<Value>(&bytes) {
+        Ok(_) => return Ok(()),
+        Err(e) => e,
+    };
+    let fixed = std::str::from_utf8(&bytes)
+        .ok()
+        .and_then(crate::engine::restore::remap::escape_raw_controls);
+    match fixed {
+        Some(t) if serde_json::from_str::<Value>(&t).is_ok() => Ok(()),
+        _ => Err(format!("{what}: not valid JSON: {err}")),
+    }
 }
