@@ -50,7 +50,13 @@ fn stage_sample(dir: &Path) -> (std::path::PathBuf, Staged) {
 #[test]
 fn staging_converts_every_item_per_the_contract() {
     let dir = tempfile::tempdir().unwrap();
+    // A scratch folder a killed staging run left (its pid no longer runs) is removed.
+    let stale = dir
+        .path()
+        .join("staging/.extract-0123456789abcdef-4000000000");
+    std::fs::create_dir_all(stale.join("x")).unwrap();
     let (package, staged) = stage_sample(dir.path());
+    assert!(!stale.exists(), "stale scratch removed");
     assert!(!staged.reused);
     assert_eq!(staged.items, 6);
     let m = staged_manifest(&staged);

@@ -57,6 +57,7 @@ pub fn stage(package: &Path, staging_root: &Path, limits: &ReadLimits) -> Result
     std::fs::create_dir_all(staging_root)
         .map_err(|e| format!("cannot create {}: {e}", staging_root.display()))?;
     // Verify and extract first: a refused package leaves no staging destination behind.
+    remove_stale_scratch(staging_root);
     let scratch = staging_root.join(format!(".extract-{key}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&scratch);
     std::fs::create_dir(&scratch)
@@ -66,6 +67,31 @@ pub fn stage(package: &Path, staging_root: &Path, limits: &ReadLimits) -> Result
         .and_then(|root| convert(&root, &dest_root, &name, &sha256, package));
     let _ = std::fs::remove_dir_all(&scratch);
     result
+}
+
+/// Removes scratch folders (`.extract-<key>-<pid>`) of staging runs whose process is gone
+/// (killed mid-extraction). Only where the process table can be asked (`/proc`).
+fn remove_stale_scratch(staging_root: &Path) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    for e in std::fs::read_dir(staging_root)
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        let name = e.file_name().to_string_lossy().to_string();
+        let Some(pid) = name
+            .strip_prefix(".extract-")
+            .and_then(|r| r.rsplit_once('-'))
+            .and_then(|(_, pid)| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
 }
 
 /// A complete staged snapshot of the package with this sha256, if there is one.
