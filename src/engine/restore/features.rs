@@ -152,7 +152,10 @@ pub async fn restore_service(
                 .unwrap_or(json!(""));
             let source_layer = obj
                 .get("adminLayerInfo")
-                .and_then(|a| a.pointer("/viewLayerDefinition/sourceLayerId"))
+                .and_then(|a| {
+                    a.pointer("/viewLayerDefinition/sourceLayerId")
+                        .or_else(|| a.pointer("/viewLayerDefinition/table/sourceLayerId"))
+                })
                 .cloned()
                 .unwrap_or(json!(id));
             obj.insert(
