@@ -1,11 +1,13 @@
 //! `agol-tui restore --dest DIR [--snapshot ID] [SELECTION] [--target-profile P | --target-portal URL]
-//! [--target-owner U] [--target-folder F] [--on-conflict skip|overwrite|copy] [--dry-run]`.
+//! [--target-owner U] [--target-folder F] [--on-conflict skip|overwrite|copy] [--dry-run]`, or
+//! `agol-tui restore --package FILE.contentexport [--staging DIR] …`: the package is staged as a
+//! snapshot (`docs/contentexport.md`) and restored like one (every item unless SELECTION narrows).
 //!
 //! The target is the source profile's portal unless `--target-profile` / `--target-portal` (or
 //! `AGOL_TARGET_PORTAL`) says otherwise; target credentials come from `AGOL_TARGET_USERNAME`,
 //! `AGOL_TARGET_PASSWORD`, `AGOL_TARGET_TOKEN`, else the chosen profile's sign-in.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use secrecy::SecretString;
@@ -17,6 +19,8 @@ use super::{Cli, CliError, ConnectArgs, EXIT_OK, EXIT_PARTIAL, SelectionArgs};
 use crate::client::models::User;
 use crate::client::{Client, Credentials, PortalUrl};
 use crate::engine::archive::manifest::Outcome;
+use crate::engine::package::import::{Staged, default_staging_root, stage};
+use crate::engine::package::reader::ReadLimits;
 use crate::engine::restore::context::Tuning;
 use crate::engine::restore::plan::{OnConflict, PlanInput};
 use crate::engine::restore::run::{RestoreOptions, run_restore};
@@ -31,6 +35,12 @@ pub struct RestoreArgs {
     /// Snapshot id (default: the latest).
     #[arg(long, value_name = "ID")]
     pub snapshot: Option<String>,
+    /// Restore an Esri `.contentexport` package instead of a snapshot (staged first).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["dest", "snapshot"])]
+    pub package: Option<PathBuf>,
+    /// Where packages are staged (default: `$AGOL_DATA_DIR/packages`).
+    #[arg(long, value_name = "DIR", requires = "package")]
+    pub staging: Option<PathBuf>,
     /// Restore into the portal of this profile.
     #[arg(long, value_name = "P", conflicts_with = "target_portal")]
     pub target_profile: Option<String>,
@@ -66,21 +76,36 @@ pub struct RestoreArgs {
 
 /// Runs `restore`.
 pub async fn run(cli: &Cli, args: &RestoreArgs) -> Result<i32, CliError> {
-    let selection = Selection::from(&args.selection);
+    let mut selection = Selection::from(&args.selection);
+    if args.package.is_some() && selection.is_empty() {
+        selection.all = true;
+    }
     if selection.is_empty() {
         return Err(CliError::usage(
             "nothing selected: pass --all, or narrow with --id, --owner, --folder, --type or --tag",
         ));
     }
     let on_conflict: OnConflict = args.on_conflict.parse().map_err(CliError::usage)?;
+    let staged = match &args.package {
+        Some(package) => Some(stage_package(package, args.staging.clone(), args.json).await?),
+        None => None,
+    };
     let (client, me, default_dest) = target(cli, args).await?;
-    let dest = args.dest.clone().or(default_dest).ok_or_else(|| {
-        CliError::usage("no destination: pass --dest DIR or set `destination` in the profile")
-    })?;
+    let (dest, snapshot) = match staged {
+        Some(s) => (s.dest, Some(s.snapshot)),
+        None => (
+            args.dest.clone().or(default_dest).ok_or_else(|| {
+                CliError::usage(
+                    "no destination: pass --dest DIR (or --package FILE) or set `destination` in the profile",
+                )
+            })?,
+            args.snapshot.clone(),
+        ),
+    };
     let options = RestoreOptions {
         input: PlanInput {
             dest,
-            snapshot: args.snapshot.clone(),
+            snapshot,
             selection,
             target_owner: args.target_owner.clone(),
             target_folder: args.target_folder.clone(),
@@ -162,6 +187,34 @@ pub async fn run(cli: &Cli, args: &RestoreArgs) -> Result<i32, CliError> {
     } else {
         EXIT_PARTIAL
     })
+}
+
+/// Stages a package (on a blocking thread) and prints `staged N items from FILE` (to stderr with
+/// `--json`, so stdout stays one JSON document).
+async fn stage_package(
+    package: &Path,
+    staging: Option<PathBuf>,
+    json: bool,
+) -> Result<Staged, CliError> {
+    let limits = ReadLimits::from_env().map_err(|e| CliError::usage(e.to_string()))?;
+    let root = staging.unwrap_or_else(default_staging_root);
+    let file = package.to_path_buf();
+    let staged = tokio::task::spawn_blocking(move || stage(&file, &root, &limits))
+        .await
+        .map_err(|e| CliError::failure(format!("staging stopped: {e}")))?
+        .map_err(CliError::failure)?;
+    let line = format!(
+        "staged {} items from {}{}",
+        staged.items,
+        package.display(),
+        if staged.reused { " (reused)" } else { "" }
+    );
+    if json {
+        eprintln!("{line}");
+    } else {
+        println!("{line}");
+    }
+    Ok(staged)
 }
 
 /// The signed-in target client, its user, and the profile's default destination.

@@ -1,5 +1,6 @@
-//! The Sharing API write side (arcgis-rest.md §8.1–8.3, 8.6): folders, addItem, update,
-//! multipart `addPart`/`commit`, resources, relationships, sharing, delete.
+//! The Sharing API write side (arcgis-rest.md §8.1–8.4, 8.6): folders, addItem, update,
+//! multipart `addPart`/`commit`, resources, relationships, sharing, delete, `publish` of an
+//! uploaded file with its job status, and the admin `updateDefinition` of a layer.
 //!
 //! Every call here is a POST that is never retried except after a 429 (see
 //! [`crate::client::request`]).
@@ -75,6 +76,17 @@ pub struct AddedItem {
     /// Folder id, when the portal says.
     #[serde(default)]
     pub folder: Option<String>,
+}
+
+/// What `publish` started: the first entry of `services`.
+#[derive(Debug, Clone)]
+pub struct PublishedService {
+    /// The new service item id (`serviceItemId`).
+    pub service_item_id: String,
+    /// The service URL (`serviceurl`, else `encodedServiceURL`).
+    pub service_url: String,
+    /// The publish job id (`jobId`), polled on the service item's `/status`.
+    pub job_id: Option<String>,
 }
 
 fn user_path(user: &str, folder: Option<&str>) -> String {
@@ -361,6 +373,90 @@ impl Client {
             call = call.param("permanentDelete", "true");
         }
         let v: Value = self.json(call).await?;
+        check_success(&url, &v)
+    }
+
+    /// `publish`: turns the uploaded file item `item_id` into a hosted feature service named by
+    /// `publish_parameters` (`{"name": …}`), in `user`'s `folder` (id; `None` = root).
+    pub async fn publish_item(
+        &self,
+        user: &str,
+        folder: Option<&str>,
+        item_id: &str,
+        file_type: &str,
+        publish_parameters: &Value,
+    ) -> Result<PublishedService> {
+        let url = self
+            .portal()
+            .sharing(&format!("{}/publish", user_path(user, folder)));
+        let v: Value = self
+            .json(
+                Call::post(&url)
+                    .param("itemId", item_id)
+                    .param("filetype", file_type)
+                    .param("publishParameters", publish_parameters.to_string())
+                    .param("outputType", "featureService"),
+            )
+            .await?;
+        check_success(&url, &v)?;
+        let service = v
+            .get("services")
+            .and_then(Value::as_array)
+            .and_then(|a| a.first())
+            .cloned()
+            .unwrap_or(Value::Null);
+        if let Some(err) = service.get("error") {
+            return Err(Error::Unsuccessful {
+                url: url.clone(),
+                body: err.to_string(),
+            });
+        }
+        let text = |k: &str| service.get(k).and_then(Value::as_str).map(str::to_string);
+        let missing = |k: &str| Error::Decode {
+            url: url.clone(),
+            json_path: format!("services[0].{k}"),
+            message: format!("publish returned no {k}"),
+        };
+        Ok(PublishedService {
+            service_item_id: text("serviceItemId").ok_or_else(|| missing("serviceItemId"))?,
+            service_url: text("serviceurl")
+                .or_else(|| text("encodedServiceURL"))
+                .ok_or_else(|| missing("serviceurl"))?,
+            job_id: text("jobId"),
+        })
+    }
+
+    /// `items/{id}/status?jobId=…&jobType=…`: the state of a job on an item (`completed`,
+    /// `processing`, `failed` with `statusMessage`).
+    pub async fn job_status(
+        &self,
+        owner: &str,
+        id: &str,
+        job_id: Option<&str>,
+        job_type: &str,
+    ) -> Result<Value> {
+        let url = self.portal().sharing(&format!(
+            "{}/items/{}/status",
+            user_path(owner, None),
+            path_segment(id)
+        ));
+        self.json(
+            Call::get(&url)
+                .param_opt("jobId", job_id)
+                .param("jobType", job_type),
+        )
+        .await
+    }
+
+    /// The admin `updateDefinition` of one layer (`…/rest/admin/services/…/FeatureServer/{id}`).
+    pub async fn update_layer_definition(&self, layer_url: &str, definition: &Value) -> Result<()> {
+        let url = format!(
+            "{}/updateDefinition",
+            super::service_write::admin_service_url(layer_url)
+        );
+        let v: Value = self
+            .json(Call::post(&url).param("updateDefinition", definition.to_string()))
+            .await?;
         check_success(&url, &v)
     }
 }

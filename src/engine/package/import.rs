@@ -1,9 +1,26 @@
 //! Staging a `.contentexport` package as a snapshot of our own archive format
 //! (`docs/contentexport.md`, "Reading"), so the restore engine restores it unchanged.
+//!
+//! The package is checked and extracted by the safe reader into a scratch folder under the
+//! staging root (streamed: memory does not grow with file size), each item is converted into an
+//! item archive ([`item`]), the manifest is written last and the snapshot renamed from
+//! `.partial`, then the scratch folder is removed. The staging destination is keyed by the
+//! package's sha256, and a complete staged snapshot of the same package is reused.
+
+mod item;
 
 use std::path::{Path, PathBuf};
 
-use super::reader::ReadLimits;
+use serde_json::{Value, json};
+
+use super::gml;
+use super::reader::{self, ReadLimits};
+use crate::engine::archive::destination::Destination;
+use crate::engine::archive::manifest::{
+    ChangeMarkers, FORMAT, Manifest, ManifestItem, Outcome, VERSION,
+};
+use crate::engine::archive::writer::hash_file;
+use crate::engine::storage::local::sync_dir;
 
 /// A package converted into a snapshot of a staging destination.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,12 +40,220 @@ pub fn default_staging_root() -> PathBuf {
     crate::config::paths::data_dir().join("packages")
 }
 
+/// The `options.source` value of staged manifests.
+const SOURCE: &str = "contentexport";
+
 /// Checks `package` with the safe reader and converts it into a snapshot under
 /// `staging_root` (blocking; run it on a blocking thread).
 pub fn stage(package: &Path, staging_root: &Path, limits: &ReadLimits) -> Result<Staged, String> {
-    let _ = (staging_root, limits);
-    Err(format!(
-        "{}: restoring a .contentexport package is not built yet",
-        package.display()
-    ))
+    let name = reader::package_name(package).map_err(|e| e.to_string())?;
+    let (_, sha256) =
+        hash_file(package).map_err(|e| format!("cannot read {}: {e}", package.display()))?;
+    let key = &sha256[..16];
+    let dest_root = staging_root.join(key);
+    if let Some(staged) = reusable(&dest_root, &sha256)? {
+        return Ok(staged);
+    }
+    std::fs::create_dir_all(staging_root)
+        .map_err(|e| format!("cannot create {}: {e}", staging_root.display()))?;
+    // Verify and extract first: a refused package leaves no staging destination behind.
+    remove_stale_scratch(staging_root);
+    let scratch = staging_root.join(format!(".extract-{key}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    std::fs::create_dir(&scratch)
+        .map_err(|e| format!("cannot create {}: {e}", scratch.display()))?;
+    let result = reader::extract(package, &scratch, limits)
+        .map_err(|e| format!("{}: {e}", package.display()))
+        .and_then(|root| convert(&root, &dest_root, &name, &sha256, package));
+    let _ = std::fs::remove_dir_all(&scratch);
+    result
+}
+
+/// Removes scratch folders (`.extract-<key>-<pid>`) of staging runs whose process is gone
+/// (killed mid-extraction). Only where the process table can be asked (`/proc`).
+fn remove_stale_scratch(staging_root: &Path) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    for e in std::fs::read_dir(staging_root)
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        let name = e.file_name().to_string_lossy().to_string();
+        let Some(pid) = name
+            .strip_prefix(".extract-")
+            .and_then(|r| r.rsplit_once('-'))
+            .and_then(|(_, pid)| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+/// A complete staged snapshot of the package with this sha256, if there is one.
+fn reusable(dest_root: &Path, sha256: &str) -> Result<Option<Staged>, String> {
+    if !dest_root.join("agol-tui-destination.json").is_file() {
+        return Ok(None);
+    }
+    let dest = Destination::open_existing(dest_root)?;
+    for snap in dest.snapshots().into_iter().rev() {
+        let Ok(m) = snap.manifest() else { continue };
+        if m.options.get("package_sha256").and_then(Value::as_str) == Some(sha256) {
+            return Ok(Some(Staged {
+                dest: dest_root.to_path_buf(),
+                snapshot: snap.id,
+                items: m.items.len(),
+                reused: true,
+            }));
+        }
+    }
+    Ok(None)
+}
+
+/// Reads a JSON file of the extracted package, naming it in errors.
+fn read_json(path: &Path, what: &str) -> Result<Value, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{what}: cannot read: {e}"))?;
+    serde_json::from_slice(&bytes).map_err(|e| format!("{what}: not valid JSON: {e}"))
+}
+
+/// Converts the extracted package at `root` into a new snapshot of `dest_root`.
+fn convert(
+    root: &Path,
+    dest_root: &Path,
+    name: &str,
+    sha256: &str,
+    package: &Path,
+) -> Result<Staged, String> {
+    let manifest = read_json(
+        &root.join("manifest.json"),
+        &format!("{name}/manifest.json"),
+    )?;
+    let listed = manifest
+        .get("items")
+        .and_then(Value::as_object)
+        .ok_or_else(|| format!("{name}/manifest.json: no `items` object"))?
+        .clone();
+    let graph = match std::fs::read_to_string(root.join("graph.gml")) {
+        Ok(text) => Some(gml::parse(&text).map_err(|e| format!("{name}/graph.gml: {e}"))?),
+        Err(_) => None,
+    };
+    let portal = listed
+        .values()
+        .find_map(|v| v.get("source").and_then(Value::as_str))
+        .unwrap_or("")
+        .trim_end_matches('/')
+        .to_string();
+
+    let dest = Destination::open_or_create(dest_root)?;
+    let _lock = dest.lock()?;
+    // Another process may have finished staging the same package meanwhile.
+    if let Some(staged) = reusable(dest_root, sha256)? {
+        return Ok(staged);
+    }
+    for old in dest.partials() {
+        let _ = std::fs::remove_dir_all(old);
+    }
+    let now = chrono::Utc::now();
+    let (snapshot, partial) = dest.new_snapshot(now);
+    std::fs::create_dir_all(&partial)
+        .map_err(|e| format!("cannot create {}: {e}", partial.display()))?;
+
+    let ctx = item::Package { root, name, graph };
+    let mut items = Vec::new();
+    let mut dirs = std::collections::BTreeSet::new();
+    for (id, entry) in &listed {
+        let title = entry.get("title").and_then(Value::as_str).unwrap_or(id);
+        let item_type = entry.get("type").and_then(Value::as_str).unwrap_or("");
+        let mut m = ManifestItem {
+            id: id.clone(),
+            title: title.to_string(),
+            item_type: item_type.to_string(),
+            owner: String::new(),
+            folder: None,
+            modified: 0,
+            markers: ChangeMarkers::default(),
+            outcome: Outcome::Failed,
+            reason: None,
+            archive: None,
+            size: 0,
+            sha256: None,
+            reused: false,
+            parts: Vec::new(),
+            feature_counts: Default::default(),
+            attachment_counts: Default::default(),
+            notes: Vec::new(),
+        };
+        if !root.join(id).is_dir() {
+            m.reason = Some(format!(
+                "not in the package: the manifest lists it but {name}/{id}/ is missing (Esri's export drops items it could not export)"
+            ));
+            items.push(m);
+            continue;
+        }
+        match ctx.convert(id, &partial) {
+            Ok(done) => {
+                m.title = done.title;
+                m.item_type = done.item_type;
+                m.owner = done.owner;
+                m.modified = done.modified;
+                m.markers.item_modified = done.modified;
+                m.outcome = Outcome::Ok;
+                m.size = done.info.size;
+                m.sha256 = Some(done.info.sha256);
+                m.parts = done.info.parts.into_iter().map(|p| p.name).collect();
+                m.feature_counts = done.feature_counts;
+                m.notes = done.notes;
+                if let Some(dir) = done.info.path.parent() {
+                    dirs.insert(dir.to_path_buf());
+                }
+                m.archive = Some(done.rel);
+            }
+            Err(e) => m.reason = Some(e),
+        }
+        items.push(m);
+    }
+    for dir in &dirs {
+        sync_dir(dir).map_err(|e| format!("cannot sync {}: {e}", dir.display()))?;
+    }
+    let stamp = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let mut manifest = Manifest {
+        format: FORMAT.into(),
+        version: VERSION,
+        tool_version: env!("CARGO_PKG_VERSION").into(),
+        snapshot: snapshot.clone(),
+        started: stamp.clone(),
+        finished: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        portal,
+        user: String::new(),
+        selection: json!({"all": true}),
+        options: json!({
+            "source": SOURCE,
+            "package": package.file_name().map(|f| f.to_string_lossy().to_string()),
+            "package_name": name,
+            "package_sha256": sha256,
+        }),
+        items,
+        totals: Default::default(),
+    };
+    manifest.compute_totals();
+    let count = manifest.items.len();
+    manifest
+        .write(&partial.join("manifest.json"))
+        .map_err(|e| format!("cannot write the staged manifest: {e}"))?;
+    let fin = dest.final_dir(&snapshot);
+    std::fs::rename(&partial, &fin)
+        .map_err(|e| format!("cannot rename {}: {e}", partial.display()))?;
+    if let Some(parent) = fin.parent() {
+        let _ = sync_dir(parent);
+    }
+    Ok(Staged {
+        dest: dest_root.to_path_buf(),
+        snapshot,
+        items: count,
+        reused: false,
+    })
 }

@@ -41,7 +41,7 @@ pub struct ServiceOutcome {
     pub attachments: BTreeMap<String, u64>,
 }
 
-fn layer_ids(archive: &ItemArchive) -> Vec<i64> {
+pub(super) fn layer_ids(archive: &ItemArchive) -> Vec<i64> {
     let mut ids: Vec<i64> = archive
         .names_under("layers/")
         .iter()
@@ -86,6 +86,11 @@ pub async fn restore_service(
         .ok_or("no service name was planned")?;
     let owner = planned.target_owner.as_str();
     let is_view = planned.kind == Kind::HostedView;
+    let with_features = super::publish::has_features(&archive);
+    if !is_view && !with_features && super::publish::export_entry(&archive).is_some() {
+        drop(archive);
+        return super::publish::publish_service(ctx, planned, expected, notes).await;
+    }
 
     // Load every layer's data before anything is created: a damaged archive fails early.
     let ids = layer_ids(&archive);
@@ -95,6 +100,12 @@ pub async fn restore_service(
             .json(&format!("layers/{id}.json"))?
             .ok_or_else(|| format!("layers/{id}.json is missing"))?;
         defs.push((*id, def));
+    }
+    if !is_view && !with_features {
+        notes.push(
+            "no feature data in the package: the service is rebuilt empty from its definition"
+                .into(),
+        );
     }
 
     let mut params = Map::new();
@@ -141,7 +152,10 @@ pub async fn restore_service(
                 .unwrap_or(json!(""));
             let source_layer = obj
                 .get("adminLayerInfo")
-                .and_then(|a| a.pointer("/viewLayerDefinition/sourceLayerId"))
+                .and_then(|a| {
+                    a.pointer("/viewLayerDefinition/sourceLayerId")
+                        .or_else(|| a.pointer("/viewLayerDefinition/table/sourceLayerId"))
+                })
                 .cloned()
                 .unwrap_or(json!(id));
             obj.insert(
@@ -544,9 +558,15 @@ pub async fn overwrite_service(
         ));
     }
 
-    // Reload.
+    // Reload (an archive without features, e.g. a package without data, leaves the rows alone).
     let mut outcome = ServiceOutcome::default();
-    if !is_view {
+    let with_features = super::publish::has_features(&archive);
+    if !is_view && !with_features {
+        notes.push(
+            "no feature data in the archive: the target layers' rows were left as they are".into(),
+        );
+    }
+    if !is_view && with_features {
         for (id, _) in &defs {
             ctx.client
                 .truncate_layer(&format!("{url}/{id}"))

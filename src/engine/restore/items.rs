@@ -279,7 +279,7 @@ pub async fn restore_item(
 }
 
 /// Uploads a large file in parts (`addPart`, 1-based), commits and waits for the portal.
-async fn upload_parts(
+pub(super) async fn upload_parts(
     ctx: &Ctx<'_>,
     owner: &str,
     id: &str,

@@ -10,6 +10,7 @@ pub mod features;
 pub mod items;
 pub mod journal;
 pub mod plan;
+pub mod publish;
 pub mod remap;
 pub mod run;
 pub mod source;
