@@ -450,11 +450,10 @@ async fn a_package_restores_into_an_empty_org() {
     );
 }
 
-/// Needs the fake portal's `publish` and `/status?jobType=publish` (being added on the fake
-/// branch): a File Geodatabase the fake exported (as Esri's package export gets it) is put into
-/// a package with `data_item_type`, restored by publishing, and the upload deleted.
+/// A File Geodatabase the fake exported (as Esri's package export gets it) is put into a package
+/// with `data_item_type`, restored by publishing (`publish` + `status?jobType=publish`), and the
+/// upload deleted.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs the fake portal's publish endpoint (fake branch)"]
 async fn an_exported_service_is_restored_by_publishing() {
     use agol_tui::engine::backup::run::{BackupOptions, run_backup};
     use agol_tui::engine::progress::NullSink;
