@@ -1,0 +1,372 @@
+//! One item of a snapshot as a package folder `<id>/`: `properties.json`, `relationships.json`,
+//! `files/`, `resources/`, `data/` and, for what Esri's layout cannot hold, `agol-tui/`.
+//!
+//! [`ItemSource::open`] reads and checks everything small first (item.json, names, JSON texts),
+//! so an item that cannot be written is left out before any of its entries is in the tar.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs::File;
+use std::path::Path;
+
+use serde_json::{Map, Value, json};
+
+use super::tarball::PackageTar;
+use crate::engine::archive::manifest::FORMAT;
+use crate::engine::archive::names::safe_name;
+
+/// The folder (below `<id>/`) that carries agol-tui's lossless parts.
+pub const AGOL_DIR: &str = "agol-tui";
+
+/// An item archive opened and checked for writing.
+pub struct ItemSource {
+    /// Item id (validated: ASCII letters and digits only).
+    pub id: String,
+    zip: zip::ZipArchive<File>,
+    names: Vec<String>,
+    /// `item.json` as an object.
+    pub item: Map<String, Value>,
+    /// JSON texts that may reference other items (data.json, JSON resources, sources.json).
+    pub texts: Vec<Vec<u8>>,
+}
+
+/// Whether `id` may be used as a folder name.
+pub fn valid_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// True when every `/`-separated component of `name` is already a safe name.
+fn safe_path(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('/')
+        && name
+            .split('/')
+            .all(|c| !c.is_empty() && c != "." && c != ".." && safe_name(c) == c)
+}
+
+impl ItemSource {
+    /// Opens the archive of item `id` and reads its small parts.
+    pub fn open(id: &str, path: &Path) -> Result<ItemSource, String> {
+        if !valid_id(id) {
+            return Err(format!(
+                "item id {id:?} is not plain letters and digits; not used as a folder name"
+            ));
+        }
+        let file = File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+        let zip = zip::ZipArchive::new(file)
+            .map_err(|e| format!("{} is not a readable item archive: {e}", path.display()))?;
+        let names: Vec<String> = zip
+            .file_names()
+            .filter_map(|n| n.ok().map(|n| n.to_string()))
+            .filter(|n| !n.ends_with('/'))
+            .collect();
+        let mut src = ItemSource {
+            id: id.to_string(),
+            zip,
+            names,
+            item: Map::new(),
+            texts: Vec::new(),
+        };
+        match serde_json::from_slice(&src.read("item.json")?) {
+            Ok(Value::Object(m)) => src.item = m,
+            Ok(_) => return Err("item.json is not a JSON object".into()),
+            Err(e) => return Err(format!("item.json is not JSON: {e}")),
+        }
+        let text_names: Vec<String> = src
+            .names
+            .iter()
+            .filter(|n| {
+                *n == "data.json"
+                    || *n == "sources.json"
+                    || (n.starts_with("resources/") && n.ends_with(".json"))
+            })
+            .cloned()
+            .collect();
+        for n in text_names {
+            let bytes = src.read(&n)?;
+            src.texts.push(bytes);
+        }
+        Ok(src)
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.names.iter().any(|n| n == name)
+    }
+
+    fn under<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a String> + 'a {
+        self.names.iter().filter(move |n| n.starts_with(prefix))
+    }
+
+    fn first_under(&self, prefix: &str) -> Option<String> {
+        self.under(prefix).next().cloned()
+    }
+
+    fn read(&mut self, name: &str) -> Result<Vec<u8>, String> {
+        let mut entry = self
+            .zip
+            .by_name(name)
+            .map_err(|e| format!("no entry {name}: {e}"))?;
+        let mut out = Vec::with_capacity(entry.size().min(64 << 20) as usize);
+        std::io::Read::read_to_end(&mut entry, &mut out)
+            .map_err(|e| format!("cannot read {name}: {e}"))?;
+        Ok(out)
+    }
+
+    fn json(&mut self, name: &str) -> Result<Option<Value>, String> {
+        if !self.has(name) {
+            return Ok(None);
+        }
+        serde_json::from_slice(&self.read(name)?)
+            .map(Some)
+            .map_err(|e| format!("{name} is not JSON: {e}"))
+    }
+
+    /// Streams archive entry `name` into the tar as `rel`.
+    fn copy(&mut self, tar: &mut PackageTar, name: &str, rel: &str) -> Result<(), String> {
+        let entry = self
+            .zip
+            .by_name(name)
+            .map_err(|e| format!("{}: no entry {name}: {e}", self.id))?;
+        let size = entry.size();
+        tar.file(rel, size, entry)
+            .map_err(|e| format!("{}: cannot copy {name}: {e}", self.id))
+    }
+
+    /// The item's `created` (ms).
+    pub fn created(&self) -> Value {
+        self.item.get("created").cloned().unwrap_or(Value::Null)
+    }
+
+    fn keyword(&self, word: &str) -> bool {
+        self.item
+            .get("typeKeywords")
+            .and_then(Value::as_array)
+            .is_some_and(|a| a.iter().any(|k| k.as_str() == Some(word)))
+    }
+
+    /// The service URL, when the item has one.
+    pub fn url(&self) -> Option<String> {
+        self.item
+            .get("url")
+            .and_then(Value::as_str)
+            .filter(|u| !u.is_empty())
+            .map(str::to_string)
+    }
+}
+
+/// The graph relations of one item, by item id.
+#[derive(Debug, Clone, Default)]
+pub struct Relations {
+    /// Items it depends on.
+    pub requires: Vec<String>,
+    /// Items that depend on it.
+    pub required_by: Vec<String>,
+}
+
+/// Writes `<id>/` for one item. `export_format` is the snapshot's server-side export format.
+pub fn write_item(
+    tar: &mut PackageTar,
+    src: &mut ItemSource,
+    relations: &Relations,
+    export_format: Option<&str>,
+) -> Result<(), String> {
+    let id = src.id.clone();
+    let io = |e: std::io::Error| format!("{id}: {e}");
+    for dir in ["files", "resources", "data"] {
+        tar.dir(&format!("{id}/{dir}")).map_err(io)?;
+    }
+    let mut props = src.item.clone();
+    let mut agol: Vec<(String, String)> = Vec::new(); // (archive entry, path below agol-tui/)
+    for name in ["sharing.json", "relationships.json"] {
+        if src.has(name) {
+            agol.push((name.to_string(), name.to_string()));
+        }
+    }
+
+    // files/: thumbnail under the base name properties.json names, metadata.xml.
+    if let Some(thumb) = src.first_under("thumbnail/") {
+        let named = props
+            .get("thumbnail")
+            .and_then(Value::as_str)
+            .and_then(|t| t.rsplit('/').next())
+            .filter(|b| !b.is_empty() && safe_name(b) == *b)
+            .map(str::to_string);
+        let base = match named {
+            Some(b) => b,
+            None => {
+                let b = safe_name(thumb.rsplit('/').next().unwrap_or("thumbnail.png"));
+                props.insert("thumbnail".into(), Value::String(format!("thumbnail/{b}")));
+                b
+            }
+        };
+        src.copy(tar, &thumb, &format!("{id}/files/{base}"))?;
+    }
+    if src.has("metadata/metadata.xml") {
+        src.copy(tar, "metadata/metadata.xml", &format!("{id}/files/metadata.xml"))?;
+    }
+
+    // resources/: resources.json keyed by full path; files under their base name, or under
+    // agol-tui/resources/<full path> when the base name is taken or not safe as it is.
+    let modified = src.item.get("modified").cloned().unwrap_or(Value::Null);
+    let resources: Vec<String> = src.under("resources/").cloned().collect();
+    let mut listing = Map::new();
+    let mut taken: BTreeSet<String> = BTreeSet::from(["resources.json".to_string()]);
+    let mut placed: Vec<(String, String)> = Vec::new();
+    for name in &resources {
+        let key = name["resources/".len()..].to_string();
+        if !safe_path(&key) {
+            return Err(format!("{id}: resource entry {name:?} is not a safe path"));
+        }
+        let size = src.zip.by_name(name).map(|e| e.size()).unwrap_or(0);
+        listing.insert(
+            key.clone(),
+            json!({"resource": key, "created": modified, "size": size, "access": "inherit"}),
+        );
+        let base = key.rsplit('/').next().unwrap_or(&key).to_string();
+        if taken.insert(base.clone()) {
+            placed.push((name.clone(), format!("{id}/resources/{base}")));
+        } else {
+            agol.push((name.clone(), format!("resources/{key}")));
+        }
+    }
+    let body = serde_json::to_vec_pretty(&Value::Object(listing)).map_err(|e| e.to_string())?;
+    tar.bytes(&format!("{id}/resources/resources.json"), &body)
+        .map_err(io)?;
+    for (name, rel) in placed {
+        src.copy(tar, &name, &rel)?;
+    }
+
+    // data/
+    let service = src.has("service.json");
+    let is_view = service && (src.has("sources.json") || src.keyword("View Service"));
+    let export = src.first_under("export/");
+    let origin = if service || (src.url().is_some() && !src.has("data.json")) {
+        Some("ServiceItem")
+    } else if src.has("data.json") {
+        Some("TextItem")
+    } else if src.under("data/").next().is_some() {
+        Some("FileItem")
+    } else {
+        None
+    };
+    if src.has("data.json") && service {
+        // A service's item data (popups, layer overrides) has no place in Esri's layout.
+        agol.push(("data.json".into(), "data.json".into()));
+    } else if src.has("data.json") {
+        src.copy(tar, "data.json", &format!("{id}/data/structure.json"))?;
+    } else if !service && let Some(file) = src.first_under("data/") {
+        let base = safe_name(file.rsplit('/').next().unwrap_or("data"));
+        src.copy(tar, &file, &format!("{id}/data/{base}"))?;
+    }
+    if service {
+        let layer_ids = layer_ids(src)?;
+        if is_view {
+            src.copy(tar, "service.json", &format!("{id}/data/view_props.json"))?;
+            for n in &layer_ids {
+                let name = format!("layers/{n}.json");
+                src.copy(tar, &name, &format!("{id}/data/layer_{n}_props.json"))?;
+            }
+        } else {
+            let flc = flc_props(src, &layer_ids)?;
+            tar.bytes(&format!("{id}/data/flc_props.json"), &flc)
+                .map_err(io)?;
+        }
+        match (export, export_format) {
+            (Some(file), Some(format)) if !is_view => {
+                let base = safe_name(file.rsplit('/').next().unwrap_or("export.zip"));
+                src.copy(tar, &file, &format!("{id}/data/{base}"))?;
+                props.insert("data_item_type".into(), Value::String(format.to_string()));
+            }
+            _ => {
+                let lossless: Vec<String> = src
+                    .names
+                    .iter()
+                    .filter(|n| {
+                        *n == "service.json"
+                            || *n == "sources.json"
+                            || (n.starts_with("layers/") && !n.ends_with(".geojson"))
+                    })
+                    .cloned()
+                    .collect();
+                for n in lossless {
+                    agol.push((n.clone(), n));
+                }
+            }
+        }
+    }
+    if let Some(origin) = origin {
+        props.insert("origin_item_type".into(), Value::String(origin.into()));
+    }
+
+    // agol-tui/: declared in properties.json.
+    for (_, rel) in &agol {
+        if !safe_path(rel) {
+            return Err(format!("{id}: archive entry {rel:?} is not a safe path"));
+        }
+    }
+    if !agol.is_empty() {
+        props.insert(
+            "agolTui".into(),
+            json!({"format": FORMAT, "version": 1, "folder": AGOL_DIR,
+                   "entries": agol.iter().map(|(_, r)| r.clone()).collect::<Vec<_>>()}),
+        );
+    }
+    let body = serde_json::to_vec_pretty(&Value::Object(props)).map_err(|e| e.to_string())?;
+    tar.bytes(&format!("{id}/properties.json"), &body)
+        .map_err(io)?;
+
+    let related = src
+        .json("relationships.json")?
+        .and_then(|v| v.get("forward").cloned())
+        .unwrap_or_else(|| json!({}));
+    let rel = json!({"contains": [], "requires": relations.requires,
+        "contained_by": [], "required_by": relations.required_by, "related_items": related});
+    let body = serde_json::to_vec_pretty(&rel).map_err(|e| e.to_string())?;
+    tar.bytes(&format!("{id}/relationships.json"), &body)
+        .map_err(io)?;
+
+    for (name, rel) in agol {
+        src.copy(tar, &name, &format!("{id}/{AGOL_DIR}/{rel}"))?;
+    }
+    Ok(())
+}
+
+/// Ids of the `layers/<n>.json` definitions in the archive (numeric, sorted).
+fn layer_ids(src: &ItemSource) -> Result<Vec<i64>, String> {
+    let mut ids: Vec<i64> = src
+        .under("layers/")
+        .filter_map(|n| n.strip_prefix("layers/")?.strip_suffix(".json"))
+        .filter(|s| !s.contains('/') && !s.contains('.'))
+        .map(|s| {
+            s.parse::<i64>()
+                .map_err(|_| format!("{}: layers/{s}.json is not a layer id", src.id))
+        })
+        .collect::<Result<_, _>>()?;
+    ids.sort_unstable();
+    Ok(ids)
+}
+
+/// `service.json` with its `layers` and `tables` replaced by the full layer definitions.
+fn flc_props(src: &mut ItemSource, layer_ids: &[i64]) -> Result<Vec<u8>, String> {
+    let id = src.id.clone();
+    let mut service = match src.json("service.json")? {
+        Some(Value::Object(m)) => m,
+        _ => return Err(format!("{id}: service.json is not a JSON object")),
+    };
+    let mut full: BTreeMap<i64, Value> = BTreeMap::new();
+    for n in layer_ids {
+        if let Some(v) = src.json(&format!("layers/{n}.json"))? {
+            full.insert(*n, v);
+        }
+    }
+    for key in ["layers", "tables"] {
+        if let Some(Value::Array(list)) = service.get_mut(key) {
+            for entry in list.iter_mut() {
+                if let Some(def) = entry.get("id").and_then(Value::as_i64).and_then(|n| full.get(&n))
+                {
+                    *entry = def.clone();
+                }
+            }
+        }
+    }
+    serde_json::to_vec_pretty(&Value::Object(service)).map_err(|e| format!("{id}: {e}"))
+}
