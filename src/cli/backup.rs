@@ -239,9 +239,10 @@ async fn write_backup_package(
             );
         }
     }
-    let out = out
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| dest.join("packages").join(format!("{snapshot}.contentexport")));
+    let out = out.map(Path::to_path_buf).unwrap_or_else(|| {
+        dest.join("packages")
+            .join(format!("{snapshot}.contentexport"))
+    });
     let (dest, snapshot) = (dest.to_path_buf(), snapshot.to_string());
     let written = tokio::task::spawn_blocking(move || write_package(&dest, Some(&snapshot), &out))
         .await

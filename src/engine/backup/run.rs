@@ -428,7 +428,10 @@ impl ItemContext<'_> {
 fn lacks_wanted_export(options: &FetchOptions, item: &Item, earlier: &ManifestItem) -> bool {
     fetch::export_wanted(options, item)
         && !earlier.parts.iter().any(|p| p.starts_with("export/"))
-        && !earlier.notes.iter().any(|n| n.starts_with("export skipped"))
+        && !earlier
+            .notes
+            .iter()
+            .any(|n| n.starts_with("export skipped"))
 }
 
 fn reusable_from_previous(dest: &Destination) -> HashMap<String, Reusable> {

@@ -118,8 +118,8 @@ pub fn write_package(
                        "source": manifest.portal}),
             );
         }
-        let body = serde_json::to_vec_pretty(&json!({ "items": items }))
-            .map_err(|e| e.to_string())?;
+        let body =
+            serde_json::to_vec_pretty(&json!({ "items": items })).map_err(|e| e.to_string())?;
         tar.bytes("manifest.json", &body)
             .map_err(|e| e.to_string())?;
         let labels: Vec<String> = sources.iter().map(|(_, s)| s.id.clone()).collect();
@@ -164,7 +164,13 @@ pub fn write_package(
 fn open_items<'m>(
     dir: &Path,
     manifest: &'m Manifest,
-) -> (Vec<(&'m crate::engine::archive::manifest::ManifestItem, ItemSource)>, Vec<LeftOut>) {
+) -> (
+    Vec<(
+        &'m crate::engine::archive::manifest::ManifestItem,
+        ItemSource,
+    )>,
+    Vec<LeftOut>,
+) {
     let mut sources = Vec::new();
     let mut left_out = Vec::new();
     let mut seen = std::collections::BTreeSet::new();

@@ -251,7 +251,11 @@ pub async fn fetch_item(
     if is_feature_service(item) {
         service_caps = Some(features::fetch_service(&ctx, item, archive, &mut out).await?);
     }
-    if let Some(format) = options.export.as_ref().filter(|_| export_wanted(options, item)) {
+    if let Some(format) = options
+        .export
+        .as_ref()
+        .filter(|_| export_wanted(options, item))
+    {
         export::export_item(
             &ctx,
             item,

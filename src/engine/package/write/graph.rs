@@ -100,7 +100,11 @@ mod tests {
         let app = "d".repeat(32);
         let other = "e".repeat(32);
         let items = vec![
-            item(&svc, Some("https://s.example/arcgis/rest/services/Hyd/FeatureServer"), ""),
+            item(
+                &svc,
+                Some("https://s.example/arcgis/rest/services/Hyd/FeatureServer"),
+                "",
+            ),
             item(
                 &view,
                 Some("https://s.example/arcgis/rest/services/Hyd_view/FeatureServer"),
@@ -111,7 +115,11 @@ mod tests {
                 None,
                 r#"{"operationalLayers":[{"url":"HTTP://S.example/arcgis/rest/services/Hyd_view/FeatureServer/0"}]}"#,
             ),
-            item(&app, None, &format!(r#"{{"values":{{"webmap":"{map}","x":"{other}"}}}}"#)),
+            item(
+                &app,
+                None,
+                &format!(r#"{{"values":{{"webmap":"{map}","x":"{other}"}}}}"#),
+            ),
         ];
         let deps = dependencies(&items);
         assert_eq!(deps, vec![vec![], vec![0], vec![1], vec![2]]);

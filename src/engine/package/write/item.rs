@@ -201,7 +201,11 @@ pub fn write_item(
         src.copy(tar, &thumb, &format!("{id}/files/{base}"))?;
     }
     if src.has("metadata/metadata.xml") {
-        src.copy(tar, "metadata/metadata.xml", &format!("{id}/files/metadata.xml"))?;
+        src.copy(
+            tar,
+            "metadata/metadata.xml",
+            &format!("{id}/files/metadata.xml"),
+        )?;
     }
 
     // resources/: resources.json keyed by full path; files under their base name, or under
@@ -361,7 +365,10 @@ fn flc_props(src: &mut ItemSource, layer_ids: &[i64]) -> Result<Vec<u8>, String>
     for key in ["layers", "tables"] {
         if let Some(Value::Array(list)) = service.get_mut(key) {
             for entry in list.iter_mut() {
-                if let Some(def) = entry.get("id").and_then(Value::as_i64).and_then(|n| full.get(&n))
+                if let Some(def) = entry
+                    .get("id")
+                    .and_then(Value::as_i64)
+                    .and_then(|n| full.get(&n))
                 {
                     *entry = def.clone();
                 }

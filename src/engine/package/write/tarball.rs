@@ -21,7 +21,10 @@ pub struct PackageTar {
 impl PackageTar {
     /// Starts the tar in `file` with the top folder `top` (its directory entry is written now).
     pub fn new(file: File, top: &str) -> io::Result<PackageTar> {
-        let gz = GzEncoder::new(BufWriter::with_capacity(256 * 1024, file), Compression::new(6));
+        let gz = GzEncoder::new(
+            BufWriter::with_capacity(256 * 1024, file),
+            Compression::new(6),
+        );
         let builder = tar::Builder::new(gz);
         let mtime = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
