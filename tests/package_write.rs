@@ -24,7 +24,7 @@ fn snapshot(dest: &Path) -> (Manifest, PathBuf) {
     (snap.manifest().unwrap(), snap.dir)
 }
 
-fn find<'a>(m: &'a Manifest, pred: impl Fn(&ManifestItem) -> bool) -> &'a ManifestItem {
+fn find(m: &Manifest, pred: impl Fn(&ManifestItem) -> bool) -> &ManifestItem {
     m.items
         .iter()
         .find(|i| i.outcome == Outcome::Ok && pred(i))

@@ -251,10 +251,12 @@ pub async fn fetch_item(
     if is_feature_service(item) {
         service_caps = Some(features::fetch_service(&ctx, item, archive, &mut out).await?);
     }
+    // Archive mode notes every item it does not export; hosted-only mode asks only for
+    // hosted feature services and says nothing about the rest.
     if let Some(format) = options
         .export
         .as_ref()
-        .filter(|_| export_wanted(options, item))
+        .filter(|_| !options.export_hosted_only || export_wanted(options, item))
     {
         export::export_item(
             &ctx,
