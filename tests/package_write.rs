@@ -457,4 +457,27 @@ async fn nothing_is_left_behind_when_the_package_cannot_be_written() {
     );
     std::fs::remove_file(outdir.join("ok.contentexport")).unwrap();
     assert!(leftovers(&outdir).is_empty(), "{:?}", leftovers(&outdir));
+
+    // A hostile item id in the manifest is never used as a folder name.
+    let path = dir.join("manifest.json");
+    let mut m: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let victim = m["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|i| i["outcome"] == "ok" && i["id"] != item.id.as_str())
+        .unwrap();
+    m["items"][victim]["id"] = Value::String("../../evil".into());
+    std::fs::write(&path, serde_json::to_vec(&m).unwrap()).unwrap();
+    let wrote = write_package(&dest, None, &outdir.join("h.contentexport")).unwrap();
+    assert!(
+        wrote
+            .left_out
+            .iter()
+            .any(|l| l.id == "../../evil" && l.reason.contains("letters and digits")),
+        "{:?}",
+        wrote.left_out
+    );
+    let (listing, _) = checked(&outdir.join("h.contentexport"));
+    assert!(listing.entries.iter().all(|e| !e.path.contains("evil")));
 }

@@ -34,7 +34,8 @@ pub fn valid_id(id: &str) -> bool {
     !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
-/// True when every `/`-separated component of `name` is already a safe name.
+/// True when every `/`-separated component of `name` is already a safe name (what the backup
+/// writes; anything else means a tampered archive).
 fn safe_path(name: &str) -> bool {
     !name.is_empty()
         && !name.starts_with('/')
@@ -59,6 +60,9 @@ impl ItemSource {
             .filter_map(|n| n.ok().map(|n| n.to_string()))
             .filter(|n| !n.ends_with('/'))
             .collect();
+        if let Some(bad) = names.iter().find(|n| !safe_path(n)) {
+            return Err(format!("archive entry {bad:?} is not a safe path"));
+        }
         let mut src = ItemSource {
             id: id.to_string(),
             zip,
@@ -217,9 +221,6 @@ pub fn write_item(
     let mut placed: Vec<(String, String)> = Vec::new();
     for name in &resources {
         let key = name["resources/".len()..].to_string();
-        if !safe_path(&key) {
-            return Err(format!("{id}: resource entry {name:?} is not a safe path"));
-        }
         let size = src.zip.by_name(name).map(|e| e.size()).unwrap_or(0);
         listing.insert(
             key.clone(),
@@ -301,12 +302,7 @@ pub fn write_item(
         props.insert("origin_item_type".into(), Value::String(origin.into()));
     }
 
-    // agol-tui/: declared in properties.json.
-    for (_, rel) in &agol {
-        if !safe_path(rel) {
-            return Err(format!("{id}: archive entry {rel:?} is not a safe path"));
-        }
-    }
+    // agol-tui/: declared in properties.json (every name was checked by `open`).
     if !agol.is_empty() {
         props.insert(
             "agolTui".into(),
