@@ -481,3 +481,61 @@ async fn nothing_is_left_behind_when_the_package_cannot_be_written() {
     let (listing, _) = checked(&outdir.join("h.contentexport"));
     assert!(listing.entries.iter().all(|e| !e.path.contains("evil")));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_export_falls_back_to_the_lossless_feature_files() {
+    use agol_tui::fake::features::sample as svc;
+    let fake = common::fake().await;
+    let home = tempfile::tempdir().unwrap();
+    let dest = home.path().join("backups");
+    // The server refuses the export (403): the backup goes on and notes it.
+    fake.fail_next_matching("/export", 3, 403);
+    let o = common::run(common::agol(
+        &fake,
+        home.path(),
+        &[
+            "backup",
+            "--id",
+            svc::HYDRANTS_ITEM_ID,
+            "--dest",
+            dest.to_str().unwrap(),
+            "--format",
+            "contentexport",
+        ],
+    ))
+    .await;
+    let text = common::text(&o);
+    assert_eq!(o.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("note: ") && text.contains("export skipped") && text.contains("lossless"),
+        "{text}"
+    );
+    let (manifest, _) = snapshot(&dest);
+    let out = dest
+        .join("packages")
+        .join(format!("{}.contentexport", manifest.snapshot));
+    let (listing, _) = checked(&out);
+    let id = svc::HYDRANTS_ITEM_ID;
+    let props = json(&listing, &format!("{id}/properties.json"));
+    assert!(props.get("data_item_type").is_none(), "{props}");
+    assert!(listing.has_file(&format!("{id}/data/flc_props.json")));
+    for e in ["service.json", "layers/0.json", "layers/0.features.json"] {
+        assert!(listing.has_file(&format!("{id}/agol-tui/{e}")), "{e}");
+    }
+
+    // --out without --format contentexport is a usage error.
+    let o = common::run(common::agol(
+        &fake,
+        home.path(),
+        &[
+            "backup",
+            "--all",
+            "--dest",
+            dest.to_str().unwrap(),
+            "--out",
+            home.path().join("x.contentexport").to_str().unwrap(),
+        ],
+    ))
+    .await;
+    assert_eq!(o.status.code(), Some(2), "{}", common::text(&o));
+}
