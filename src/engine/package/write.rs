@@ -93,11 +93,7 @@ pub fn write_package(
     let (mut sources, left_out) = open_items(&snap.dir, &manifest);
     let refs: Vec<ItemRefs> = sources
         .iter_mut()
-        .map(|(_, s)| ItemRefs {
-            id: s.id.to_ascii_lowercase(),
-            service_url: s.url(),
-            texts: std::mem::take(&mut s.texts),
-        })
+        .map(|(_, s)| std::mem::take(&mut s.refs))
         .collect();
     let deps = graph::dependencies(&refs);
 
@@ -130,15 +126,14 @@ pub fn write_package(
             .collect();
         tar.bytes("graph.gml", write_gml(&labels, &edges).as_bytes())
             .map_err(|e| e.to_string())?;
+        let mut required_by: Vec<Vec<String>> = vec![Vec::new(); labels.len()];
+        for (s, t) in &edges {
+            required_by[*t].push(labels[*s].clone());
+        }
         for (i, (_, src)) in sources.iter_mut().enumerate() {
             let relations = Relations {
                 requires: deps[i].iter().map(|j| labels[*j].clone()).collect(),
-                required_by: deps
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, d)| d.contains(&i))
-                    .map(|(k, _)| labels[k].clone())
-                    .collect(),
+                required_by: std::mem::take(&mut required_by[i]),
             };
             write_item(&mut tar, src, &relations, export_format.as_deref())?;
         }

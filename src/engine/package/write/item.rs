@@ -6,10 +6,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value, json};
 
+use super::graph::ItemRefs;
 use super::tarball::PackageTar;
 use crate::engine::archive::manifest::FORMAT;
 use crate::engine::archive::names::safe_name;
@@ -21,12 +22,21 @@ pub const AGOL_DIR: &str = "agol-tui";
 pub struct ItemSource {
     /// Item id (validated: ASCII letters and digits only).
     pub id: String,
-    zip: zip::ZipArchive<File>,
+    path: PathBuf,
+    /// Open while it is read; closed between the passes so that no more than one archive is
+    /// open at a time, whatever the number of items.
+    zip: Option<zip::ZipArchive<File>>,
     names: Vec<String>,
     /// `item.json` as an object.
     pub item: Map<String, Value>,
-    /// JSON texts that may reference other items (data.json, JSON resources, sources.json).
-    pub texts: Vec<Vec<u8>>,
+    /// What the item references (for the dependency graph).
+    pub refs: ItemRefs,
+}
+
+fn open_zip(path: &Path) -> Result<zip::ZipArchive<File>, String> {
+    let file = File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    zip::ZipArchive::new(file)
+        .map_err(|e| format!("{} is not a readable item archive: {e}", path.display()))
 }
 
 /// Whether `id` may be used as a folder name.
@@ -45,16 +55,15 @@ fn safe_path(name: &str) -> bool {
 }
 
 impl ItemSource {
-    /// Opens the archive of item `id` and reads its small parts.
+    /// Reads and checks the archive of item `id`: names, item.json and the references of its
+    /// JSON; the archive is closed again when this returns.
     pub fn open(id: &str, path: &Path) -> Result<ItemSource, String> {
         if !valid_id(id) {
             return Err(format!(
                 "item id {id:?} is not plain letters and digits; not used as a folder name"
             ));
         }
-        let file = File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-        let zip = zip::ZipArchive::new(file)
-            .map_err(|e| format!("{} is not a readable item archive: {e}", path.display()))?;
+        let zip = open_zip(path)?;
         let names: Vec<String> = zip
             .file_names()
             .filter_map(|n| n.ok().map(|n| n.to_string()))
@@ -65,10 +74,11 @@ impl ItemSource {
         }
         let mut src = ItemSource {
             id: id.to_string(),
-            zip,
+            path: path.to_path_buf(),
+            zip: Some(zip),
             names,
             item: Map::new(),
-            texts: Vec::new(),
+            refs: ItemRefs::default(),
         };
         match serde_json::from_slice(&src.read("item.json")?) {
             Ok(Value::Object(m)) => src.item = m,
@@ -85,11 +95,27 @@ impl ItemSource {
             })
             .cloned()
             .collect();
+        src.refs = ItemRefs::new(id, src.url().as_deref());
         for n in text_names {
             let bytes = src.read(&n)?;
-            src.texts.push(bytes);
+            src.refs.scan(&bytes);
         }
+        src.zip = None;
         Ok(src)
+    }
+
+    fn zip(&mut self) -> Result<&mut zip::ZipArchive<File>, String> {
+        if self.zip.is_none() {
+            self.zip = Some(open_zip(&self.path)?);
+        }
+        self.zip
+            .as_mut()
+            .ok_or_else(|| format!("{}: archive not open", self.id))
+    }
+
+    /// Closes the archive (it is opened again when read).
+    pub fn close(&mut self) {
+        self.zip = None;
     }
 
     fn has(&self, name: &str) -> bool {
@@ -106,7 +132,7 @@ impl ItemSource {
 
     fn read(&mut self, name: &str) -> Result<Vec<u8>, String> {
         let mut entry = self
-            .zip
+            .zip()?
             .by_name(name)
             .map_err(|e| format!("no entry {name}: {e}"))?;
         let mut out = Vec::with_capacity(entry.size().min(64 << 20) as usize);
@@ -126,13 +152,14 @@ impl ItemSource {
 
     /// Streams archive entry `name` into the tar as `rel`.
     fn copy(&mut self, tar: &mut PackageTar, name: &str, rel: &str) -> Result<(), String> {
+        let id = self.id.clone();
         let entry = self
-            .zip
+            .zip()?
             .by_name(name)
-            .map_err(|e| format!("{}: no entry {name}: {e}", self.id))?;
+            .map_err(|e| format!("{id}: no entry {name}: {e}"))?;
         let size = entry.size();
         tar.file(rel, size, entry)
-            .map_err(|e| format!("{}: cannot copy {name}: {e}", self.id))
+            .map_err(|e| format!("{id}: cannot copy {name}: {e}"))
     }
 
     /// The item's `created` (ms).
@@ -221,7 +248,7 @@ pub fn write_item(
     let mut placed: Vec<(String, String)> = Vec::new();
     for name in &resources {
         let key = name["resources/".len()..].to_string();
-        let size = src.zip.by_name(name).map(|e| e.size()).unwrap_or(0);
+        let size = src.zip()?.by_name(name).map(|e| e.size()).unwrap_or(0);
         listing.insert(
             key.clone(),
             json!({"resource": key, "created": modified, "size": size, "access": "inherit"}),
@@ -327,6 +354,7 @@ pub fn write_item(
     for (name, rel) in agol {
         src.copy(tar, &name, &format!("{id}/{AGOL_DIR}/{rel}"))?;
     }
+    src.close();
     Ok(())
 }
 
