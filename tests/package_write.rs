@@ -539,3 +539,77 @@ async fn a_refused_export_falls_back_to_the_lossless_feature_files() {
     .await;
     assert_eq!(o.status.code(), Some(2), "{}", common::text(&o));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_large_file_is_streamed_into_the_package() {
+    use agol_tui::fake::FakeConfig;
+    use agol_tui::fake::sample::LARGE_FILE_ITEM_ID;
+    const SIZE: u64 = 40 * 1024 * 1024;
+    let fake = common::fake_with(FakeConfig {
+        large_file_bytes: SIZE,
+        ..FakeConfig::default()
+    })
+    .await;
+    let home = tempfile::tempdir().unwrap();
+    let dest = home.path().join("backups");
+    let o = common::run(common::agol(
+        &fake,
+        home.path(),
+        &[
+            "backup",
+            "--id",
+            LARGE_FILE_ITEM_ID,
+            "--dest",
+            dest.to_str().unwrap(),
+        ],
+    ))
+    .await;
+    assert_eq!(o.status.code(), Some(0), "{}", common::text(&o));
+    let out = home.path().join("big.contentexport");
+    let args = [
+        "export-package",
+        "--dest",
+        dest.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let bin = env!("CARGO_BIN_EXE_agol-tui");
+    // Peak memory of the writer, from GNU time when the machine has it.
+    let timed = Path::new("/usr/bin/time").is_file();
+    let mut cmd = if timed {
+        let mut c = std::process::Command::new("/usr/bin/time");
+        c.args(["-f", "maxrss_kib=%M", bin]);
+        c
+    } else {
+        std::process::Command::new(bin)
+    };
+    cmd.args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", home.path());
+    let o = common::run(cmd).await;
+    let text = common::text(&o);
+    assert_eq!(o.status.code(), Some(0), "{text}");
+    let (listing, _) = checked(&out);
+    let entry = listing
+        .entries
+        .iter()
+        .find(|e| e.path == format!("{LARGE_FILE_ITEM_ID}/data/large.gdb.zip"))
+        .expect("the file is in data/");
+    assert_eq!(entry.size, SIZE);
+    if timed {
+        let kib: u64 = text
+            .split("maxrss_kib=")
+            .nth(1)
+            .and_then(|s| s.trim().parse().ok())
+            .unwrap_or_else(|| panic!("{text}"));
+        eprintln!("export-package peaked at {kib} KiB");
+        assert!(
+            // Holding the file in memory would need more than its size on top of the runtime.
+            kib * 1024 < SIZE,
+            "the writer peaked at {kib} KiB for a {SIZE}-byte file"
+        );
+    } else {
+        eprintln!("no /usr/bin/time: peak memory not measured");
+    }
+}
