@@ -613,3 +613,62 @@ async fn a_large_file_is_streamed_into_the_package() {
         eprintln!("no /usr/bin/time: peak memory not measured");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_damaged_entry_mid_stream_leaves_no_package_behind() {
+    use agol_tui::fake::features::sample as svc;
+    let fake = common::fake().await;
+    let home = tempfile::tempdir().unwrap();
+    let dest = home.path().join("backups");
+    let o = common::run(common::agol(
+        &fake,
+        home.path(),
+        &[
+            "backup",
+            "--id",
+            svc::HYDRANTS_ITEM_ID,
+            "--dest",
+            dest.to_str().unwrap(),
+        ],
+    ))
+    .await;
+    assert_eq!(o.status.code(), Some(0), "{}", common::text(&o));
+    // Flip bytes inside the compressed features of layer 0: the item opens fine (its small
+    // parts are intact) but copying that entry fails half-way through the package.
+    let (manifest, dir) = snapshot(&dest);
+    let archive = dir.join(manifest.items[0].archive.as_ref().unwrap());
+    let (start, len) = {
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(&archive).unwrap()).unwrap();
+        let e = zip.by_name("layers/0.features.json").unwrap();
+        (e.data_start().unwrap(), e.compressed_size())
+    };
+    assert!(len > 64, "{len}");
+    let mut bytes = std::fs::read(&archive).unwrap();
+    for b in &mut bytes[(start + len / 2) as usize..(start + len / 2 + 16) as usize] {
+        *b ^= 0xff;
+    }
+    std::fs::remove_file(&archive).unwrap();
+    std::fs::write(&archive, &bytes).unwrap();
+
+    let outdir = home.path().join("pk");
+    let out = outdir.join("p.contentexport");
+    let o = common::run(common::agol(
+        &fake,
+        home.path(),
+        &[
+            "export-package",
+            "--dest",
+            dest.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    ))
+    .await;
+    assert_eq!(o.status.code(), Some(1), "{}", common::text(&o));
+    assert!(
+        common::text(&o).contains("layers/0.features.json"),
+        "{}",
+        common::text(&o)
+    );
+    assert!(leftovers(&outdir).is_empty(), "{:?}", leftovers(&outdir));
+}

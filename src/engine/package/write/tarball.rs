@@ -79,18 +79,26 @@ impl PackageTar {
     }
 
     /// Writes the file `rel` with `size` bytes read from `reader` (streamed, never held whole).
-    pub fn file(&mut self, rel: &str, size: u64, reader: impl Read) -> io::Result<()> {
+    /// The reader must end exactly there: reading on to its end is what lets a zip entry check
+    /// its CRC, so a damaged source fails the package instead of slipping into it.
+    pub fn file(&mut self, rel: &str, size: u64, mut reader: impl Read) -> io::Result<()> {
         if let Some((parent, _)) = rel.rsplit_once('/') {
             self.dir(parent)?;
         }
         let mut h = self.header(tar::EntryType::Regular, size, 0o644);
         let path = self.full(rel);
-        let mut counted = reader.take(size);
+        let mut counted = (&mut reader).take(size);
         self.builder.append_data(&mut h, &path, &mut counted)?;
         if counted.limit() != 0 {
             return Err(io::Error::other(format!(
                 "{rel}: the source ended {} bytes early",
                 counted.limit()
+            )));
+        }
+        let mut probe = [0u8; 1];
+        if reader.read(&mut probe)? != 0 {
+            return Err(io::Error::other(format!(
+                "{rel}: the source is longer than its {size} bytes"
             )));
         }
         self.content_bytes += size;
