@@ -190,6 +190,15 @@ async fn snapshot_of_the_sample_org_becomes_a_package_our_reader_accepts() {
     }
 
     // properties.json: item.json plus origin_item_type per kind of item.
+    for i in &ok {
+        let props = json(&listing, &format!("{}/properties.json", i.id));
+        let origin = props["origin_item_type"].as_str().unwrap_or_default();
+        assert!(
+            ["TextItem", "ServiceItem", "FileItem"].contains(&origin),
+            "{}: {origin:?}",
+            i.title
+        );
+    }
     let pdf = find(&manifest, |i| i.item_type == "PDF");
     for (item, origin) in [
         (webmap, "TextItem"),

@@ -271,14 +271,14 @@ pub fn write_item(
     let service = src.has("service.json");
     let is_view = service && (src.has("sources.json") || src.keyword("View Service"));
     let export = src.first_under("export/");
+    // Esri's importer reads origin_item_type on every item; an item without data is a text
+    // item with no structure.json, which it creates without text.
     let origin = if service || (src.url().is_some() && !src.has("data.json")) {
-        Some("ServiceItem")
-    } else if src.has("data.json") {
-        Some("TextItem")
-    } else if src.under("data/").next().is_some() {
-        Some("FileItem")
+        "ServiceItem"
+    } else if src.under("data/").next().is_some() && !src.has("data.json") {
+        "FileItem"
     } else {
-        None
+        "TextItem"
     };
     if src.has("data.json") && service {
         // A service's item data (popups, layer overrides) has no place in Esri's layout.
@@ -325,9 +325,7 @@ pub fn write_item(
             }
         }
     }
-    if let Some(origin) = origin {
-        props.insert("origin_item_type".into(), Value::String(origin.into()));
-    }
+    props.insert("origin_item_type".into(), Value::String(origin.into()));
 
     // agol-tui/: declared in properties.json (every name was checked by `open`).
     if !agol.is_empty() {
