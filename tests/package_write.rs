@@ -392,8 +392,12 @@ fn leftovers(dir: &Path) -> Vec<PathBuf> {
 async fn nothing_is_left_behind_when_the_package_cannot_be_written() {
     let fake = common::fake().await;
     let home = tempfile::tempdir().unwrap();
-    let (dest, _) =
-        common::backup_all_with_binary(&fake, home.path(), &["--type", "Web Map"]).await;
+    let (dest, _) = common::backup_all_with_binary(
+        &fake,
+        home.path(),
+        &["--type", "Web Map", "--no-thumbnails"],
+    )
+    .await;
     let outdir = home.path().join("pk");
     std::fs::create_dir_all(&outdir).unwrap();
     let dest_s = dest.to_str().unwrap();
@@ -489,6 +493,23 @@ async fn nothing_is_left_behind_when_the_package_cannot_be_written() {
     );
     let (listing, _) = checked(&outdir.join("h.contentexport"));
     assert!(listing.entries.iter().all(|e| !e.path.contains("evil")));
+    // Backed up without thumbnails: properties.json names none (Esri's importer would look).
+    let pm = json(&listing, "manifest.json");
+    let kept = pm["items"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .next()
+        .unwrap()
+        .clone();
+    let props = json(&listing, &format!("{kept}/properties.json"));
+    assert_eq!(props["thumbnail"], Value::Null, "{props}");
+    assert!(
+        !listing
+            .entries
+            .iter()
+            .any(|e| e.path.starts_with(&format!("{kept}/files/")) && e.path.ends_with(".png"))
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

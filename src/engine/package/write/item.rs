@@ -218,7 +218,8 @@ pub fn write_item(
         let named = props
             .get("thumbnail")
             .and_then(Value::as_str)
-            .and_then(|t| t.rsplit('/').next())
+            // Esri's importer takes the second component of `thumbnail/<name>`.
+            .and_then(|t| t.split_once('/').map(|(_, b)| b))
             .filter(|b| !b.is_empty() && safe_name(b) == *b)
             .map(str::to_string);
         let base = match named {
@@ -230,6 +231,10 @@ pub fn write_item(
             }
         };
         src.copy(tar, &thumb, &format!("{id}/files/{base}"))?;
+    } else if props.get("thumbnail").is_some_and(Value::is_string) {
+        // Not backed up (--no-thumbnails, or it did not download): Esri's importer would look
+        // for the file named here.
+        props.insert("thumbnail".into(), Value::Null);
     }
     if src.has("metadata/metadata.xml") {
         src.copy(
