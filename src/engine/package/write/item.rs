@@ -404,3 +404,55 @@ fn flc_props(src: &mut ItemSource, layer_ids: &[i64]) -> Result<Vec<u8>, String>
     }
     serde_json::to_vec_pretty(&Value::Object(service)).map_err(|e| format!("{id}: {e}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::archive::writer::ItemArchiveWriter;
+    use crate::engine::package::reader::{ReadLimits, scan};
+
+    #[test]
+    fn colliding_resource_names_go_to_agol_tui_with_their_full_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let id = "0123456789abcdef0123456789abcdef";
+        let zip = dir.path().join("a.zip");
+        let mut w = ItemArchiveWriter::create(&zip).unwrap();
+        let item = json!({"id": id, "title": "T", "type": "Web Map", "thumbnail": "thumbnail/t.png",
+            "modified": 5, "typeKeywords": []});
+        w.add_bytes("item.json", item.to_string().as_bytes())
+            .unwrap();
+        w.add_bytes("data.json", b"{\"operationalLayers\":[]}")
+            .unwrap();
+        w.add_bytes("resources/a/x.png", b"one").unwrap();
+        w.add_bytes("resources/b/x.png", b"two").unwrap();
+        w.add_bytes("resources/c/resources.json", b"{}").unwrap();
+        w.finish(json!({})).unwrap();
+
+        let out = dir.path().join("p.contentexport");
+        let mut tar = PackageTar::new(File::create(&out).unwrap(), "p").unwrap();
+        let mut src = ItemSource::open(id, &zip).unwrap();
+        write_item(&mut tar, &mut src, &Relations::default(), None).unwrap();
+        tar.finish().unwrap();
+
+        let listing = scan(&out, &ReadLimits::default()).unwrap();
+        let res: Value =
+            serde_json::from_slice(&listing.small_files[&format!("{id}/resources/resources.json")])
+                .unwrap();
+        let keys: Vec<&String> = res.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["a/x.png", "b/x.png", "c/resources.json"]);
+        assert_eq!(res["b/x.png"]["size"], 3);
+        assert!(listing.has_file(&format!("{id}/resources/x.png")));
+        assert!(listing.has_file(&format!("{id}/agol-tui/resources/b/x.png")));
+        assert!(listing.has_file(&format!("{id}/agol-tui/resources/c/resources.json")));
+        assert!(listing.has_file(&format!("{id}/data/structure.json")));
+        let props: Value =
+            serde_json::from_slice(&listing.small_files[&format!("{id}/properties.json")]).unwrap();
+        assert_eq!(props["origin_item_type"], "TextItem");
+        assert_eq!(props["thumbnail"], Value::Null);
+        assert_eq!(
+            props["agolTui"]["entries"],
+            json!(["resources/b/x.png", "resources/c/resources.json"])
+        );
+        assert!(ItemSource::open("../x", &zip).is_err());
+    }
+}
