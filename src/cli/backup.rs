@@ -1,16 +1,18 @@
 //! `agol-tui backup --dest DIR [SELECTION]`: a snapshot of the selected items, incremental
 //! against the previous one; made for cron (exit codes, summary line, health pings).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 use tokio_util::sync::CancellationToken;
 
 use super::connect::{connect, resolve};
+use super::export_package::report_written;
 use super::ping::{Ping, ping};
 use super::report::CliSink;
 use super::{Cli, CliError, ConnectArgs, EXIT_FAILURE, EXIT_OK, EXIT_PARTIAL, SelectionArgs};
-use crate::engine::backup::run::{BackupOptions, run_backup};
+use crate::engine::backup::run::{BackupOptions, run_backup_with};
+use crate::engine::package::write::{package_name_for, write_package};
 use crate::engine::selection::Selection;
 
 /// `backup` arguments.
@@ -28,6 +30,14 @@ pub struct BackupArgs {
     /// Add a server-side export: "File Geodatabase", "Shapefile", "GeoPackage", "CSV" or "GeoJson".
     #[arg(long, value_name = "FORMAT")]
     pub export: Option<String>,
+    /// What to produce: `archive` (the snapshot only) or `contentexport` (the snapshot, with a
+    /// File Geodatabase export of hosted feature services where allowed, then an Esri
+    /// .contentexport package of it).
+    #[arg(long, value_enum, default_value_t = Format::Archive)]
+    pub format: Format,
+    /// With --format contentexport: the package file (default DEST/packages/<snapshot>.contentexport).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
     /// Download everything again, even unchanged items.
     #[arg(long)]
     pub full: bool,
@@ -50,6 +60,18 @@ pub struct BackupArgs {
     #[command(flatten)]
     pub selection: SelectionArgs,
 }
+
+/// What `backup` produces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A snapshot in agol-tui's archive format.
+    Archive,
+    /// A snapshot, then an Esri .contentexport package of it.
+    Contentexport,
+}
+
+/// The server-side export a .contentexport package carries for hosted feature services.
+const PACKAGE_EXPORT: &str = "File Geodatabase";
 
 const EXPORT_FORMATS: &[&str] = &[
     "File Geodatabase",
@@ -81,6 +103,25 @@ pub async fn run(cli: &Cli, args: &BackupArgs) -> Result<i32, CliError> {
                 })?,
         ),
         None => None,
+    };
+    let package = args.format == Format::Contentexport;
+    if !package && args.out.is_some() {
+        return Err(CliError::usage(
+            "--out names the package of --format contentexport; add --format contentexport",
+        ));
+    }
+    if package && export.as_deref().is_some_and(|f| f != PACKAGE_EXPORT) {
+        return Err(CliError::usage(format!(
+            "--format contentexport carries a {PACKAGE_EXPORT} export of hosted feature services; leave out --export"
+        )));
+    }
+    if let Some(out) = &args.out {
+        package_name_for(out).map_err(CliError::usage)?;
+    }
+    let export = if package {
+        Some(PACKAGE_EXPORT.to_string())
+    } else {
+        export
     };
     let resolved = resolve(cli, &args.connect)?;
     let dest = args
@@ -118,7 +159,7 @@ pub async fn run(cli: &Cli, args: &BackupArgs) -> Result<i32, CliError> {
             attachments: !args.no_attachments,
             export,
         };
-        let report = run_backup(&client, &me, &selection, &options, &sink, &cancel)
+        let report = run_backup_with(&client, &me, &selection, &options, package, &sink, &cancel)
             .await
             .map_err(CliError::failure)?;
         sink.finish();
@@ -144,11 +185,22 @@ pub async fn run(cli: &Cli, args: &BackupArgs) -> Result<i32, CliError> {
                 report.dir.display()
             );
             println!("{summary}");
-            let code = if failures.is_empty() {
+            let mut code = if failures.is_empty() {
                 EXIT_OK
             } else {
                 EXIT_PARTIAL
             };
+            if package {
+                match write_backup_package(&dest, &report.snapshot, args.out.as_deref(), &report)
+                    .await
+                {
+                    Ok(c) => code = code.max(c),
+                    Err(e) => {
+                        ping(ping_url, Ping::Fail, &e.message).await;
+                        return Err(e);
+                    }
+                }
+            }
             ping(
                 ping_url,
                 if code == EXIT_OK {
@@ -169,4 +221,32 @@ pub async fn run(cli: &Cli, args: &BackupArgs) -> Result<i32, CliError> {
             })
         }
     }
+}
+
+/// Writes the package of a finished `backup --format contentexport` and prints its summary;
+/// notes which hosted services travel without a server export (their lossless parts do).
+async fn write_backup_package(
+    dest: &Path,
+    snapshot: &str,
+    out: Option<&Path>,
+    report: &crate::engine::backup::run::BackupReport,
+) -> Result<i32, CliError> {
+    for item in &report.manifest.items {
+        if let Some(note) = item.notes.iter().find(|n| n.starts_with("export skipped")) {
+            eprintln!(
+                "note: {} ({}): {note}; the package carries its lossless feature files instead",
+                item.title, item.id
+            );
+        }
+    }
+    let out = out.map(Path::to_path_buf).unwrap_or_else(|| {
+        dest.join("packages")
+            .join(format!("{snapshot}.contentexport"))
+    });
+    let (dest, snapshot) = (dest.to_path_buf(), snapshot.to_string());
+    let written = tokio::task::spawn_blocking(move || write_package(&dest, Some(&snapshot), &out))
+        .await
+        .map_err(|e| CliError::failure(format!("the package writer stopped: {e}")))?
+        .map_err(CliError::failure)?;
+    Ok(report_written(&written))
 }

@@ -5,6 +5,7 @@ pub mod backup;
 pub mod connect;
 pub mod demo;
 pub mod demo_server;
+pub mod export_package;
 pub mod inspect;
 pub mod logging;
 pub mod login;
@@ -67,6 +68,8 @@ pub enum Command {
     Prune(archive_cmds::PruneArgs),
     /// List the items of an Esri .contentexport package and what it lacks.
     Inspect(inspect::InspectArgs),
+    /// Write a snapshot as an Esri .contentexport package.
+    ExportPackage(export_package::ExportPackageArgs),
     /// Run agol-tui on the built-in sample portal (no account needed).
     Demo(demo::DemoArgs),
     /// Serve the built-in sample portal and print its URL and credentials.
@@ -233,6 +236,7 @@ pub async fn run(cli: Cli) -> Result<i32, CliError> {
         }
         Some(Command::DemoServer(args)) => demo_server::run(args).await,
         Some(Command::Inspect(args)) => inspect::run(args),
+        Some(Command::ExportPackage(args)) => export_package::run(args).await,
         None => tui_start::run(&cli).await,
     }
 }

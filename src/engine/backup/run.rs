@@ -13,7 +13,7 @@ use tokio_util::sync::CancellationToken;
 use super::fetch::{self, FetchOptions, ItemProgress};
 use crate::client::Client;
 use crate::client::api::items::ItemRecord;
-use crate::client::models::User;
+use crate::client::models::{Item, User};
 use crate::engine::archive::destination::Destination;
 use crate::engine::archive::journal::{self, Journal};
 use crate::engine::archive::manifest::{
@@ -93,6 +93,20 @@ pub async fn run_backup(
     sink: &dyn ProgressSink,
     cancel: &CancellationToken,
 ) -> Result<BackupReport, String> {
+    run_backup_with(client, me, selection, options, false, sink, cancel).await
+}
+
+/// [`run_backup`], where `export_hosted_only` limits the server-side export to hosted feature
+/// services (not views): what `backup --format contentexport` asks for.
+pub async fn run_backup_with(
+    client: &Client,
+    me: &User,
+    selection: &Selection,
+    options: &BackupOptions,
+    export_hosted_only: bool,
+    sink: &dyn ProgressSink,
+    cancel: &CancellationToken,
+) -> Result<BackupReport, String> {
     let started = chrono::Utc::now();
     let dest = Destination::open_or_create(&options.dest)?;
     let _lock = dest.lock()?;
@@ -123,6 +137,7 @@ pub async fn run_backup(
         thumbnails: options.thumbnails,
         attachments: options.attachments,
         export: options.export.clone(),
+        export_hosted_only,
         ..FetchOptions::new(spool_dir.clone())
     };
     if options.export.is_some() {
@@ -205,6 +220,7 @@ pub async fn run_backup(
         options: serde_json::json!({
             "full": options.full, "with_dependencies": options.with_dependencies, "geojson": options.geojson,
             "thumbnails": options.thumbnails, "attachments": options.attachments, "export": options.export,
+            "export_hosted_only": export_hosted_only,
         }),
         items,
         totals: Default::default(),
@@ -334,7 +350,9 @@ impl ItemContext<'_> {
                 (self.previous.get(&item.id), true),
             ] {
                 let Some(source) = source else { continue };
-                if !entry.markers.unchanged_since(&source.item.markers) {
+                if !entry.markers.unchanged_since(&source.item.markers)
+                    || lacks_wanted_export(self.fetch_options, item, &source.item)
+                {
                     continue;
                 }
                 let size_ok = std::fs::metadata(&source.path)
@@ -403,6 +421,17 @@ impl ItemContext<'_> {
         entry.reused = false;
         Ok(())
     }
+}
+
+/// True when the run asks for an export of `item` that the earlier archive neither holds nor
+/// was refused: such an archive is fetched again rather than linked.
+fn lacks_wanted_export(options: &FetchOptions, item: &Item, earlier: &ManifestItem) -> bool {
+    fetch::export_wanted(options, item)
+        && !earlier.parts.iter().any(|p| p.starts_with("export/"))
+        && !earlier
+            .notes
+            .iter()
+            .any(|n| n.starts_with("export skipped"))
 }
 
 fn reusable_from_previous(dest: &Destination) -> HashMap<String, Reusable> {

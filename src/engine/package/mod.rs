@@ -3,6 +3,7 @@
 //! snapshot for the restore engine, and writing a snapshot as a package.
 
 pub mod gml;
+pub mod gml_write;
 pub mod import;
 pub mod inspect;
 pub mod reader;

@@ -39,6 +39,9 @@ pub struct FetchOptions {
     pub attachments: bool,
     /// Server-side export format (`File Geodatabase`, `Shapefile`, `GeoPackage`, `CSV`, `GeoJson`).
     pub export: Option<String>,
+    /// Export hosted feature services only (not views, not services hosted elsewhere): what a
+    /// `.contentexport` package can carry (`backup --format contentexport`).
+    pub export_hosted_only: bool,
     /// A directory for spooling downloads before they go into the zip (same filesystem).
     pub spool_dir: PathBuf,
     /// How long a server-side export may run before it is abandoned (and its temp item deleted).
@@ -53,6 +56,7 @@ impl FetchOptions {
             thumbnails: true,
             attachments: true,
             export: None,
+            export_hosted_only: false,
             spool_dir: spool_dir.into(),
             export_timeout: Duration::from_secs(30 * 60),
         }
@@ -196,6 +200,14 @@ pub fn is_feature_service(item: &Item) -> bool {
         .is_some_and(|u| u.contains("/FeatureServer") || u.contains("/MapServer"))
 }
 
+/// True when a run with `options` asks the server to export `item`.
+pub fn export_wanted(options: &FetchOptions, item: &Item) -> bool {
+    let keyword = |k: &str| item.type_keywords.iter().any(|t| t == k);
+    options.export.is_some()
+        && is_feature_service(item)
+        && (!options.export_hosted_only || (keyword("Hosted Service") && !keyword("View Service")))
+}
+
 /// The item's change markers: item `modified` and, for feature services, each layer's
 /// `editingInfo` dates. Only definition requests: never data, features, attachments or resources.
 pub async fn change_markers(client: &Client, item: &Item) -> Result<ChangeMarkers> {
@@ -239,7 +251,13 @@ pub async fn fetch_item(
     if is_feature_service(item) {
         service_caps = Some(features::fetch_service(&ctx, item, archive, &mut out).await?);
     }
-    if let Some(format) = &options.export {
+    // Archive mode notes every item it does not export; hosted-only mode asks only for
+    // hosted feature services and says nothing about the rest.
+    if let Some(format) = options
+        .export
+        .as_ref()
+        .filter(|_| !options.export_hosted_only || export_wanted(options, item))
+    {
         export::export_item(
             &ctx,
             item,
