@@ -27,7 +27,11 @@ pub fn all() -> Selection {
 
 /// Backs up the whole org of `fake` into `dest`.
 pub async fn backup_all(fake: &FakePortal, dest: &Path) -> BackupReport {
-    let client = common::admin(fake);
+    backup_all_as(&common::admin(fake), dest).await
+}
+
+/// Backs up the whole org `client` is signed in to into `dest`.
+pub async fn backup_all_as(client: &agol_tui::client::Client, dest: &Path) -> BackupReport {
     let me = client.community_self().await.unwrap();
     let options = BackupOptions {
         dest: dest.to_path_buf(),
@@ -40,7 +44,7 @@ pub async fn backup_all(fake: &FakePortal, dest: &Path) -> BackupReport {
         export: None,
     };
     run_backup(
-        &client,
+        client,
         &me,
         &all(),
         &options,

@@ -216,7 +216,11 @@ impl Package<'_> {
         let base = thumbnail.rsplit('/').next().unwrap_or("").to_string();
         if !base.is_empty() {
             let path = dir.join("files").join(&base);
-            if path.is_file() {
+            if path.is_file() && !is_image(&path) {
+                notes.push(format!(
+                    "thumbnail {base} in the package is not an image (an exporter saved the portal's error answer); left out"
+                ));
+            } else if path.is_file() {
                 entries.insert(
                     format!("thumbnail/{}", safe_entry_path(&base)),
                     Src::File(path),
@@ -465,6 +469,20 @@ struct Meta {
 
 /// A JSON item's data must be JSON; raw control characters inside strings (a portal quirk the
 /// restore escapes) are tolerated.
+/// True when the file starts like a PNG, JPEG, GIF, WebP or BMP image.
+fn is_image(path: &Path) -> bool {
+    let mut head = [0u8; 12];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
+        .unwrap_or(0);
+    let head = &head[..n];
+    head.starts_with(b"\x89PNG\r\n\x1a\n")
+        || head.starts_with(&[0xFF, 0xD8, 0xFF])
+        || head.starts_with(b"GIF8")
+        || (head.starts_with(b"RIFF") && head.get(8..12) == Some(b"WEBP"))
+        || head.starts_with(b"BM")
+}
+
 fn check_structure(path: &Path, what: &str) -> Result<(), String> {
     let bytes = std::fs::read(path).map_err(|e| format!("{what}: cannot read: {e}"))?;
     let err = match serde_json::from_slice::<Value>(&bytes) {

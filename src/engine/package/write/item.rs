@@ -298,9 +298,13 @@ pub fn write_item(
         let layer_ids = layer_ids(src)?;
         if is_view {
             src.copy(tar, "service.json", &format!("{id}/data/view_props.json"))?;
+            let source = src
+                .json("sources.json")?
+                .and_then(|v| v.pointer("/services/0/name").cloned());
             for n in &layer_ids {
-                let name = format!("layers/{n}.json");
-                src.copy(tar, &name, &format!("{id}/data/layer_{n}_props.json"))?;
+                let props = view_layer_props(src, *n, source.as_ref())?;
+                tar.bytes(&format!("{id}/data/layer_{n}_props.json"), &props)
+                    .map_err(io)?;
             }
         } else {
             let flc = flc_props(src, &layer_ids)?;
@@ -377,6 +381,41 @@ fn layer_ids(src: &ItemSource) -> Result<Vec<i64>, String> {
 }
 
 /// `service.json` with its `layers` and `tables` replaced by the full layer definitions.
+/// A view layer's definition as the admin endpoint gives it: Esri's importer reads
+/// `adminLayerInfo.viewLayerDefinition`, which the public layer JSON we back up lacks, so it is
+/// added from the view's source (same layer id) when absent.
+fn view_layer_props(
+    src: &mut ItemSource,
+    n: i64,
+    source: Option<&Value>,
+) -> Result<Vec<u8>, String> {
+    let name = format!("layers/{n}.json");
+    let mut def = src
+        .json(&name)?
+        .ok_or_else(|| format!("{name} is missing from the item archive"))?;
+    if let (Some(obj), Some(source)) = (def.as_object_mut(), source)
+        && !obj.contains_key("adminLayerInfo")
+    {
+        let fields: Vec<Value> = obj
+            .get("fields")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|f| f.get("name").cloned())
+            .map(|name| serde_json::json!({"name": name, "source": name}))
+            .collect();
+        obj.insert(
+            "adminLayerInfo".into(),
+            serde_json::json!({"viewLayerDefinition": {"table": {
+                "sourceServiceName": source,
+                "sourceLayerId": n,
+                "sourceLayerFields": fields,
+            }}}),
+        );
+    }
+    serde_json::to_vec_pretty(&def).map_err(|e| format!("{name}: {e}"))
+}
+
 fn flc_props(src: &mut ItemSource, layer_ids: &[i64]) -> Result<Vec<u8>, String> {
     let id = src.id.clone();
     let mut service = match src.json("service.json")? {
