@@ -1,10 +1,11 @@
 //! `.contentexport` reading: `agol-tui inspect` on valid, incomplete and hostile packages, and the
-//! library reader (scan and extract) on the same packages. Packages are built here with tar+flate2.
+//! library reader (scan, extract, and staging for a restore) on the same packages. Packages are built here with tar+flate2.
 
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
+use agol_tui::engine::package::import::stage;
 use agol_tui::engine::package::inspect::{DataKind, inspect};
 use agol_tui::engine::package::reader::{self, PackageError, ReadLimits};
 use flate2::Compression;
@@ -431,6 +432,21 @@ fn assert_refused(file_name: &str, entries: &[Ent], env: &[(&str, &str)], needle
         !s.dir.path().join("escape").exists() && !s.dir.path().join("evil").exists(),
         "something escaped"
     );
+    // Staging it for a restore refuses the same way and stages nothing.
+    let staging = s.dir.path().join("staging");
+    let e = stage(&s.package, &staging, &limits).unwrap_err();
+    for n in needles {
+        assert!(e.contains(n), "{n:?} not in the staging error: {e}");
+    }
+    let mut left = Vec::new();
+    if staging.exists() {
+        walk(&staging, &mut left);
+    }
+    assert!(left.is_empty(), "staging left {left:?}");
+    assert!(
+        !s.dir.path().join("escape").exists() && !s.dir.path().join("evil").exists(),
+        "something escaped while staging"
+    );
 }
 
 #[test]
@@ -552,6 +568,15 @@ fn gzip_bomb_is_refused_by_the_byte_cap_and_the_ratio() {
     assert!(matches!(err, PackageError::TooLarge { .. }), "{err}");
     let err = s.extract_refused(&ReadLimits::default());
     assert!(matches!(err, PackageError::RatioExceeded { .. }), "{err}");
+    // Staging it for a restore stops at the same ratio and leaves no staged file.
+    let staging = s.dir.path().join("staging");
+    let err = stage(&s.package, &staging, &ReadLimits::default()).unwrap_err();
+    assert!(err.contains("compression ratio above 200:1"), "{err}");
+    let mut left = Vec::new();
+    if staging.exists() {
+        walk(&staging, &mut left);
+    }
+    assert!(left.is_empty(), "staging left {left:?}");
     // Genuine but large: raising the ratio lets it through.
     let (code, out, err) = s.inspect(false, &[("AGOL_PACKAGE_MAX_RATIO", "100000")]);
     assert_eq!(code, 0, "{out}\n{err}");
