@@ -1,5 +1,6 @@
 //! `.contentexport` reading: `agol-tui inspect` on valid, incomplete and hostile packages, and the
-//! library reader (scan, extract, and staging for a restore) on the same packages. Packages are built here with tar+flate2.
+//! library reader (scan, extract, and staging for a restore) on the same packages. Packages are
+//! built here with tar+flate2.
 
 use std::fs::File;
 use std::io::{self, Read, Write};
