@@ -784,3 +784,44 @@ async fn publish_and_its_status_are_sent_and_read() {
         "{params}"
     );
 }
+
+/// The manifest's item ids are data from the package: an id that is a path (`..`, absolute)
+/// must not make staging read files outside the extracted package into a staged archive.
+#[test]
+fn manifest_ids_that_are_paths_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    // A folder outside the package that looks like an item folder, with a "secret" data file.
+    let victim = dir.path().join("victim");
+    std::fs::create_dir_all(victim.join("data")).unwrap();
+    std::fs::write(
+        victim.join("properties.json"),
+        r#"{"id":"x","title":"Secret","type":"CSV","owner":"jdoe"}"#,
+    )
+    .unwrap();
+    std::fs::write(victim.join("data/secret.csv"), "password,hunter2\n").unwrap();
+    let l = sample(&dir.path().join("layout"), "paths");
+    let manifest_path = l.dir.join(&l.name).join("manifest.json");
+    let mut manifest: Value =
+        serde_json::from_slice(&std::fs::read(&manifest_path).unwrap()).unwrap();
+    let abs = victim.to_string_lossy().to_string();
+    for bad in [abs.as_str(), "..", "../..", "a/../b"] {
+        manifest["items"][bad] = json!({"title": "Secret", "type": "CSV", "source": "https://x"});
+    }
+    l.json("manifest.json", &manifest);
+    let package = l.pack(dir.path());
+    let staged = stage(
+        &package,
+        &dir.path().join("staging"),
+        &ReadLimits::default(),
+    )
+    .unwrap();
+    let items = by_id(&staged_manifest(&staged));
+    for bad in [abs.as_str(), "..", "../..", "a/../b"] {
+        let m = &items[bad];
+        assert_eq!(m.outcome, Outcome::Failed, "{bad:?} must not be staged");
+        assert!(m.archive.is_none(), "{bad:?}");
+        let reason = m.reason.clone().unwrap();
+        assert!(reason.contains("not a valid item id"), "{bad:?}: {reason}");
+    }
+    assert_eq!(items[MAP].outcome, Outcome::Ok);
+}

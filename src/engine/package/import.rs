@@ -187,6 +187,15 @@ fn convert(
             attachment_counts: Default::default(),
             notes: Vec::new(),
         };
+        // Ids name folders: one that is a path (`..`, absolute) must not reach outside the
+        // extracted package.
+        if !super::write::valid_id(id) {
+            m.reason = Some(format!(
+                "not a valid item id {id:?} in {name}/manifest.json: item ids are letters and digits; left out"
+            ));
+            items.push(m);
+            continue;
+        }
         if !root.join(id).is_dir() {
             m.reason = Some(format!(
                 "not in the package: the manifest lists it but {name}/{id}/ is missing (Esri's export drops items it could not export)"
