@@ -599,6 +599,27 @@ async fn an_exported_service_is_restored_by_publishing() {
         .unwrap();
     assert!(again.outcomes.iter().all(|o| o.outcome == Outcome::Skipped));
     assert_eq!(common::requests_ending(&b, "/publish").len(), 1);
+
+    // On ArcGIS Enterprise, --preserve-ids keeps the original id of a published service too
+    // (publish takes itemIdToCreate, §8), as it does for every other item.
+    let c = common::fake_with(agol_tui::fake::FakeConfig {
+        empty_org: true,
+        enterprise: true,
+        ..agol_tui::fake::FakeConfig::default()
+    })
+    .await;
+    let mut opts = options(&staged.dest);
+    opts.tuning.preserve_ids = true;
+    let report = restore_common::restore(&c, &opts, &CancellationToken::new())
+        .await
+        .unwrap();
+    let out = report.outcomes.iter().find(|o| o.old_id == hyd.id).unwrap();
+    assert_eq!(out.outcome, Outcome::Ok, "{out:#?}");
+    assert_eq!(
+        out.new_id.as_deref(),
+        Some(hyd.id.as_str()),
+        "--preserve-ids keeps the published service's id"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -748,6 +769,7 @@ async fn publish_and_its_status_are_sent_and_read() {
             &"8".repeat(32),
             "fileGeodatabase",
             &json!({"name": "Valves_1"}),
+            None,
         )
         .await
         .unwrap();
