@@ -847,3 +847,55 @@ fn manifest_ids_that_are_paths_are_refused() {
     }
     assert_eq!(items[MAP].outcome, Outcome::Ok);
 }
+
+/// What a GIS admin sees for a package path that cannot be restored: exit 2 (fix the command)
+/// and a message that names the file once and the fix; a package that lists no items fails
+/// staging (exit 1) instead of going on to an empty restore.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restore_package_refuses_unusable_paths_with_the_fix_named() {
+    let b = common::empty_fake().await;
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let folder = dir.path().join("extracted.contentexport");
+    std::fs::create_dir_all(&folder).unwrap();
+    let zip = dir.path().join("hydrants.zip");
+    std::fs::write(&zip, b"PK\x03\x04 not a package").unwrap();
+    let empty = Layout::new(&dir.path().join("layout"), "empty");
+    empty.json("manifest.json", &json!({"items": {}}));
+    let empty = empty.pack(dir.path());
+    let missing = dir.path().join("missing.contentexport");
+    let cases: [(&Path, i32, &[&str]); 4] = [
+        (&missing, 2, &["missing.contentexport", "no such file"]),
+        (
+            &folder,
+            2,
+            &["extracted.contentexport", "is a folder", "tar czf"],
+        ),
+        (&zip, 2, &["hydrants.zip", "NAME.contentexport"]),
+        (&empty, 1, &["empty.contentexport", "lists no items"]),
+    ];
+    for (path, code, wants) in cases {
+        let staging = dir.path().join("staging");
+        let p = path.to_string_lossy().to_string();
+        let st = staging.to_string_lossy().to_string();
+        let out = common::run(common::agol(
+            &b,
+            &home,
+            &["restore", "--package", &p, "--staging", &st],
+        ))
+        .await;
+        let text = common::text(&out);
+        assert_eq!(out.status.code(), Some(code), "{p}: {text}");
+        for w in wants {
+            assert!(text.contains(w), "{p}: {w:?} in {text}");
+        }
+        assert_eq!(
+            text.matches(&*path.file_name().unwrap().to_string_lossy())
+                .count(),
+            1,
+            "the file is named once: {text}"
+        );
+        assert!(!text.contains("staged "), "{text}");
+    }
+}
