@@ -620,6 +620,23 @@ async fn an_exported_service_is_restored_by_publishing() {
         Some(hyd.id.as_str()),
         "--preserve-ids keeps the published service's id"
     );
+
+    // Overwriting the service restored earlier (journal) cannot load an FGDB export into it:
+    // that is a failure naming the way out, not an `ok` with the old rows left in place.
+    let report = restore_common::restore(
+        &b,
+        &restore_common::options(&staged.dest, OnConflict::Overwrite),
+        &CancellationToken::new(),
+    )
+    .await
+    .unwrap();
+    let out = report.outcomes.iter().find(|o| o.old_id == hyd.id).unwrap();
+    assert_eq!(out.outcome, Outcome::Failed, "{out:#?}");
+    let reason = out.reason.clone().unwrap_or_default();
+    assert!(
+        reason.contains("--on-conflict copy") && reason.contains(".zip"),
+        "{reason}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
