@@ -599,6 +599,44 @@ async fn an_exported_service_is_restored_by_publishing() {
         .unwrap();
     assert!(again.outcomes.iter().all(|o| o.outcome == Outcome::Skipped));
     assert_eq!(common::requests_ending(&b, "/publish").len(), 1);
+
+    // On ArcGIS Enterprise, --preserve-ids keeps the original id of a published service too
+    // (publish takes itemIdToCreate, §8), as it does for every other item.
+    let c = common::fake_with(agol_tui::fake::FakeConfig {
+        empty_org: true,
+        enterprise: true,
+        ..agol_tui::fake::FakeConfig::default()
+    })
+    .await;
+    let mut opts = options(&staged.dest);
+    opts.tuning.preserve_ids = true;
+    let report = restore_common::restore(&c, &opts, &CancellationToken::new())
+        .await
+        .unwrap();
+    let out = report.outcomes.iter().find(|o| o.old_id == hyd.id).unwrap();
+    assert_eq!(out.outcome, Outcome::Ok, "{out:#?}");
+    assert_eq!(
+        out.new_id.as_deref(),
+        Some(hyd.id.as_str()),
+        "--preserve-ids keeps the published service's id"
+    );
+
+    // Overwriting the service restored earlier (journal) cannot load an FGDB export into it:
+    // that is a failure naming the way out, not an `ok` with the old rows left in place.
+    let report = restore_common::restore(
+        &b,
+        &restore_common::options(&staged.dest, OnConflict::Overwrite),
+        &CancellationToken::new(),
+    )
+    .await
+    .unwrap();
+    let out = report.outcomes.iter().find(|o| o.old_id == hyd.id).unwrap();
+    assert_eq!(out.outcome, Outcome::Failed, "{out:#?}");
+    let reason = out.reason.clone().unwrap_or_default();
+    assert!(
+        reason.contains("--on-conflict copy") && reason.contains(".zip"),
+        "{reason}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -748,6 +786,7 @@ async fn publish_and_its_status_are_sent_and_read() {
             &"8".repeat(32),
             "fileGeodatabase",
             &json!({"name": "Valves_1"}),
+            None,
         )
         .await
         .unwrap();
@@ -783,4 +822,97 @@ async fn publish_and_its_status_are_sent_and_read() {
         params.contains("jobId=job-1") && params.contains("jobType=publish"),
         "{params}"
     );
+}
+
+/// The manifest's item ids are data from the package: an id that is a path (`..`, absolute)
+/// must not make staging read files outside the extracted package into a staged archive.
+#[test]
+fn manifest_ids_that_are_paths_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    // A folder outside the package that looks like an item folder, with a "secret" data file.
+    let victim = dir.path().join("victim");
+    std::fs::create_dir_all(victim.join("data")).unwrap();
+    std::fs::write(
+        victim.join("properties.json"),
+        r#"{"id":"x","title":"Secret","type":"CSV","owner":"jdoe"}"#,
+    )
+    .unwrap();
+    std::fs::write(victim.join("data/secret.csv"), "password,hunter2\n").unwrap();
+    let l = sample(&dir.path().join("layout"), "paths");
+    let manifest_path = l.dir.join(&l.name).join("manifest.json");
+    let mut manifest: Value =
+        serde_json::from_slice(&std::fs::read(&manifest_path).unwrap()).unwrap();
+    let abs = victim.to_string_lossy().to_string();
+    for bad in [abs.as_str(), "..", "../..", "a/../b"] {
+        manifest["items"][bad] = json!({"title": "Secret", "type": "CSV", "source": "https://x"});
+    }
+    l.json("manifest.json", &manifest);
+    let package = l.pack(dir.path());
+    let staged = stage(
+        &package,
+        &dir.path().join("staging"),
+        &ReadLimits::default(),
+    )
+    .unwrap();
+    let items = by_id(&staged_manifest(&staged));
+    for bad in [abs.as_str(), "..", "../..", "a/../b"] {
+        let m = &items[bad];
+        assert_eq!(m.outcome, Outcome::Failed, "{bad:?} must not be staged");
+        assert!(m.archive.is_none(), "{bad:?}");
+        let reason = m.reason.clone().unwrap();
+        assert!(reason.contains("not a valid item id"), "{bad:?}: {reason}");
+    }
+    assert_eq!(items[MAP].outcome, Outcome::Ok);
+}
+
+/// What a GIS admin sees for a package path that cannot be restored: exit 2 (fix the command)
+/// and a message that names the file once and the fix; a package that lists no items fails
+/// staging (exit 1) instead of going on to an empty restore.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restore_package_refuses_unusable_paths_with_the_fix_named() {
+    let b = common::empty_fake().await;
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let folder = dir.path().join("extracted.contentexport");
+    std::fs::create_dir_all(&folder).unwrap();
+    let zip = dir.path().join("hydrants.zip");
+    std::fs::write(&zip, b"PK\x03\x04 not a package").unwrap();
+    let empty = Layout::new(&dir.path().join("layout"), "empty");
+    empty.json("manifest.json", &json!({"items": {}}));
+    let empty = empty.pack(dir.path());
+    let missing = dir.path().join("missing.contentexport");
+    let cases: [(&Path, i32, &[&str]); 4] = [
+        (&missing, 2, &["missing.contentexport", "no such file"]),
+        (
+            &folder,
+            2,
+            &["extracted.contentexport", "is a folder", "tar czf"],
+        ),
+        (&zip, 2, &["hydrants.zip", "NAME.contentexport"]),
+        (&empty, 1, &["empty.contentexport", "lists no items"]),
+    ];
+    for (path, code, wants) in cases {
+        let staging = dir.path().join("staging");
+        let p = path.to_string_lossy().to_string();
+        let st = staging.to_string_lossy().to_string();
+        let out = common::run(common::agol(
+            &b,
+            &home,
+            &["restore", "--package", &p, "--staging", &st],
+        ))
+        .await;
+        let text = common::text(&out);
+        assert_eq!(out.status.code(), Some(code), "{p}: {text}");
+        for w in wants {
+            assert!(text.contains(w), "{p}: {w:?} in {text}");
+        }
+        assert_eq!(
+            text.matches(&*path.file_name().unwrap().to_string_lossy())
+                .count(),
+            1,
+            "the file is named once: {text}"
+        );
+        assert!(!text.contains("staged "), "{text}");
+    }
 }

@@ -19,7 +19,7 @@ use super::{Cli, CliError, ConnectArgs, EXIT_OK, EXIT_PARTIAL, SelectionArgs};
 use crate::client::models::User;
 use crate::client::{Client, Credentials, PortalUrl};
 use crate::engine::archive::manifest::Outcome;
-use crate::engine::package::import::{Staged, default_staging_root, stage};
+use crate::engine::package::import::{Staged, check_package_path, default_staging_root, stage};
 use crate::engine::package::reader::ReadLimits;
 use crate::engine::restore::context::Tuning;
 use crate::engine::restore::plan::{OnConflict, PlanInput};
@@ -197,6 +197,7 @@ async fn stage_package(
     json: bool,
 ) -> Result<Staged, CliError> {
     let limits = ReadLimits::from_env().map_err(|e| CliError::usage(e.to_string()))?;
+    check_package_path(package).map_err(CliError::usage)?;
     let root = staging.unwrap_or_else(default_staging_root);
     let file = package.to_path_buf();
     let staged = tokio::task::spawn_blocking(move || stage(&file, &root, &limits))

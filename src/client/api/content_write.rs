@@ -378,6 +378,7 @@ impl Client {
 
     /// `publish`: turns the uploaded file item `item_id` into a hosted feature service named by
     /// `publish_parameters` (`{"name": …}`), in `user`'s `folder` (id; `None` = root).
+    /// `item_id_to_create` asks ArcGIS Enterprise 10.8.1+ for that id (`itemIdToCreate`).
     pub async fn publish_item(
         &self,
         user: &str,
@@ -385,19 +386,20 @@ impl Client {
         item_id: &str,
         file_type: &str,
         publish_parameters: &Value,
+        item_id_to_create: Option<&str>,
     ) -> Result<PublishedService> {
         let url = self
             .portal()
             .sharing(&format!("{}/publish", user_path(user, folder)));
-        let v: Value = self
-            .json(
-                Call::post(&url)
-                    .param("itemId", item_id)
-                    .param("filetype", file_type)
-                    .param("publishParameters", publish_parameters.to_string())
-                    .param("outputType", "featureService"),
-            )
-            .await?;
+        let mut call = Call::post(&url)
+            .param("itemId", item_id)
+            .param("filetype", file_type)
+            .param("publishParameters", publish_parameters.to_string())
+            .param("outputType", "featureService");
+        if let Some(id) = item_id_to_create {
+            call = call.param("itemIdToCreate", id);
+        }
+        let v: Value = self.json(call).await?;
         check_success(&url, &v)?;
         let service = v
             .get("services")

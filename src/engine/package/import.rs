@@ -43,9 +43,40 @@ pub fn default_staging_root() -> PathBuf {
 /// The `options.source` value of staged manifests.
 const SOURCE: &str = "contentexport";
 
+/// Checks that `package` names a package file a restore can read (it exists, is a file, and is
+/// named `NAME.contentexport`); the error names the file and the fix.
+pub fn check_package_path(package: &Path) -> Result<(), String> {
+    let shown = package.display();
+    let meta = match std::fs::metadata(package) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(format!(
+                "{shown}: no such file; pass the path of a .contentexport package (from Esri's export or `agol-tui export-package`)"
+            ));
+        }
+        Err(e) => return Err(format!("cannot read {shown}: {e}")),
+    };
+    if meta.is_dir() {
+        return Err(format!(
+            "{shown} is a folder, not a package file; pass the .contentexport file itself (an extracted package NAME/ is packed again with `tar czf NAME.contentexport NAME`)"
+        ));
+    }
+    let ext_ok = package
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e == super::write::EXTENSION);
+    if !ext_ok {
+        return Err(format!(
+            "{shown}: not a .contentexport package; a package file is named NAME.contentexport with a top folder NAME inside (rename it back if it was renamed)"
+        ));
+    }
+    Ok(())
+}
+
 /// Checks `package` with the safe reader and converts it into a snapshot under
 /// `staging_root` (blocking; run it on a blocking thread).
 pub fn stage(package: &Path, staging_root: &Path, limits: &ReadLimits) -> Result<Staged, String> {
+    check_package_path(package)?;
     let name = reader::package_name(package).map_err(|e| e.to_string())?;
     let (_, sha256) =
         hash_file(package).map_err(|e| format!("cannot read {}: {e}", package.display()))?;
@@ -63,7 +94,16 @@ pub fn stage(package: &Path, staging_root: &Path, limits: &ReadLimits) -> Result
     std::fs::create_dir(&scratch)
         .map_err(|e| format!("cannot create {}: {e}", scratch.display()))?;
     let result = reader::extract(package, &scratch, limits)
-        .map_err(|e| format!("{}: {e}", package.display()))
+        .map_err(|e| {
+            // Most reader errors start with the package path already.
+            let shown = package.display().to_string();
+            let e = e.to_string();
+            if e.starts_with(&shown) {
+                e
+            } else {
+                format!("{shown}: {e}")
+            }
+        })
         .and_then(|root| convert(&root, &dest_root, &name, &sha256, package));
     let _ = std::fs::remove_dir_all(&scratch);
     result
@@ -137,6 +177,12 @@ fn convert(
         .and_then(Value::as_object)
         .ok_or_else(|| format!("{name}/manifest.json: no `items` object"))?
         .clone();
+    if listed.is_empty() {
+        return Err(format!(
+            "{}: the package lists no items ({name}/manifest.json `items` is empty); nothing to restore",
+            package.display()
+        ));
+    }
     let graph = match std::fs::read_to_string(root.join("graph.gml")) {
         Ok(text) => Some(gml::parse(&text).map_err(|e| format!("{name}/graph.gml: {e}"))?),
         Err(_) => None,
@@ -187,6 +233,15 @@ fn convert(
             attachment_counts: Default::default(),
             notes: Vec::new(),
         };
+        // Ids name folders: one that is a path (`..`, absolute) must not reach outside the
+        // extracted package.
+        if !super::write::valid_id(id) {
+            m.reason = Some(format!(
+                "not a valid item id {id:?} in {name}/manifest.json: item ids are letters and digits; left out"
+            ));
+            items.push(m);
+            continue;
+        }
         if !root.join(id).is_dir() {
             m.reason = Some(format!(
                 "not in the package: the manifest lists it but {name}/{id}/ is missing (Esri's export drops items it could not export)"

@@ -23,7 +23,7 @@ use crate::engine::archive::destination::Destination;
 use crate::engine::archive::manifest::{Manifest, Outcome};
 use crate::engine::storage::local::{commit, temp_path};
 
-pub use self::item::AGOL_DIR;
+pub use self::item::{AGOL_DIR, valid_id};
 
 /// The file extension a package must carry.
 pub const EXTENSION: &str = "contentexport";

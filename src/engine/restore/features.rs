@@ -485,6 +485,17 @@ pub async fn overwrite_service(
     let item = archive.json("item.json")?.unwrap_or(Value::Null);
     let owner = planned.target_owner.as_str();
     let is_view = planned.kind == Kind::HostedView;
+    // A package's FGDB export can only be published as a new service: reporting `ok` while the
+    // target keeps its old rows would be a restore that did not happen.
+    if !is_view
+        && !super::publish::has_features(&archive)
+        && let Some(export) = super::publish::export_entry(&archive)
+    {
+        return Err(format!(
+            "its data is only the export {} (as in a .contentexport package), which is published as a new service and cannot be loaded into the existing one; nothing was changed: use --on-conflict copy, or delete the target service and restore again",
+            export.trim_start_matches("export/")
+        ));
+    }
     let target = ctx
         .client
         .item(target_id)

@@ -153,10 +153,17 @@ pub async fn publish_service(
         }
         // 2. Publish it and record the new service at once (a rerun must not publish twice).
         let params = json!({"name": name});
+        let keep_id = ctx.options.preserve_ids.then_some(planned.old_id.as_str());
         let published = ctx
             .paced(|| {
-                ctx.client
-                    .publish_item(owner, folder.as_deref(), &uploaded.id, file_type, &params)
+                ctx.client.publish_item(
+                    owner,
+                    folder.as_deref(),
+                    &uploaded.id,
+                    file_type,
+                    &params,
+                    keep_id,
+                )
             })
             .await
             .map_err(|e| format!("publish: {e}"))?;

@@ -92,9 +92,18 @@ impl ItemArchive {
         ));
         let mut out =
             File::create(&target).map_err(|e| format!("cannot write {}: {e}", target.display()))?;
-        let n = std::io::copy(&mut entry, &mut out)
-            .map_err(|e| format!("cannot extract {name}: {e}"))?;
-        Ok((target, n))
+        match std::io::copy(&mut entry, &mut out) {
+            Ok(n) => Ok((target, n)),
+            Err(e) => {
+                // A damaged entry or a full disk: no partial copy stays in the spool.
+                drop(out);
+                let _ = std::fs::remove_file(&target);
+                Err(format!(
+                    "cannot extract {name} from {}: {e}",
+                    self.path.display()
+                ))
+            }
+        }
     }
 }
 
@@ -196,6 +205,36 @@ impl<'de> serde::de::Visitor<'de> for FeaturesSeed<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A damaged entry (CRC or deflate error half-way) fails the extraction and leaves no
+    /// partial file in the spool folder.
+    #[test]
+    fn a_damaged_entry_leaves_no_partial_spool_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.zip");
+        let mut w = crate::engine::archive::writer::ItemArchiveWriter::create(&path).unwrap();
+        let body: Vec<u8> = (0..200_000u32)
+            .flat_map(|i| format!("{i},{}\n", i * 7).into_bytes())
+            .collect();
+        w.add_bytes("export/data.zip", &body).unwrap();
+        w.finish(serde_json::json!({})).unwrap();
+        let (start, len) = {
+            let mut zip = zip::ZipArchive::new(File::open(&path).unwrap()).unwrap();
+            let e = zip.by_name("export/data.zip").unwrap();
+            (e.data_start().unwrap(), e.compressed_size())
+        };
+        let mut bytes = std::fs::read(&path).unwrap();
+        for b in &mut bytes[(start + len / 2) as usize..(start + len / 2 + 16) as usize] {
+            *b ^= 0xff;
+        }
+        std::fs::write(&path, &bytes).unwrap();
+        let spool = dir.path().join("spool");
+        let mut a = ItemArchive::open(&path).unwrap();
+        let err = a.extract("export/data.zip", &spool).unwrap_err();
+        assert!(err.contains("export/data.zip"), "{err}");
+        let left: Vec<_> = std::fs::read_dir(&spool).unwrap().flatten().collect();
+        assert!(left.is_empty(), "partial spool files left: {left:?}");
+    }
 
     #[tokio::test]
     async fn features_stream_in_chunks() {

@@ -441,7 +441,10 @@ impl Package<'_> {
             candidates.extend(g.dependencies_of(id));
         }
         let mut services = Vec::new();
-        for c in candidates.iter().filter(|c| c.as_str() != id) {
+        for c in candidates
+            .iter()
+            .filter(|c| c.as_str() != id && crate::engine::package::write::valid_id(c))
+        {
             let p = self.root.join(c).join("properties.json");
             if !p.is_file() {
                 continue;
