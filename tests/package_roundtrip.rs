@@ -1,7 +1,8 @@
 //! Our own package round trip without Esri: the whole sample org A is backed up (no server-side
 //! export, so feature data travels in the lossless `agol-tui/` parts), written as a
 //! `.contentexport`, staged by our reader and restored into an empty org B, then compared item
-//! by item exactly like the snapshot round trip (sharing included: our packages carry it).
+//! by item exactly like the snapshot round trip (sharing included: our packages carry it), and
+//! every item is back in its original folder.
 
 mod common;
 mod restore_common;
@@ -61,4 +62,29 @@ async fn org_a_through_a_lossless_package_into_empty_org_b_matches_item_by_item(
         &Check::default(),
     );
     assert_eq!(compared, ok, "every item compared");
+
+    // Our packages declare each item's folder title, so items land in their original folders.
+    let b_folders: std::collections::BTreeMap<&str, Option<&str>> = backup_b
+        .manifest
+        .items
+        .iter()
+        .map(|i| (i.id.as_str(), i.folder.as_deref()))
+        .collect();
+    let mut in_folders = 0;
+    for ia in backup_a
+        .manifest
+        .items
+        .iter()
+        .filter(|i| i.outcome == Outcome::Ok)
+    {
+        let new_id = &report.plan.remap.ids[&ia.id];
+        assert_eq!(
+            b_folders[new_id.as_str()],
+            ia.folder.as_deref(),
+            "{}: folder",
+            ia.title
+        );
+        in_folders += usize::from(ia.folder.is_some());
+    }
+    assert!(in_folders > 0, "the sample org has items in folders");
 }

@@ -254,6 +254,7 @@ fn convert(
                 m.title = done.title;
                 m.item_type = done.item_type;
                 m.owner = done.owner;
+                m.folder = done.folder;
                 m.modified = done.modified;
                 m.markers.item_modified = done.modified;
                 m.outcome = Outcome::Ok;

@@ -130,12 +130,18 @@ pub fn write_package(
         for (s, t) in &edges {
             required_by[*t].push(labels[*s].clone());
         }
-        for (i, (_, src)) in sources.iter_mut().enumerate() {
+        for (i, (m, src)) in sources.iter_mut().enumerate() {
             let relations = Relations {
                 requires: deps[i].iter().map(|j| labels[*j].clone()).collect(),
                 required_by: std::mem::take(&mut required_by[i]),
             };
-            write_item(&mut tar, src, &relations, export_format.as_deref())?;
+            write_item(
+                &mut tar,
+                src,
+                &relations,
+                export_format.as_deref(),
+                m.folder.as_deref(),
+            )?;
         }
         tar.finish()
             .map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;

@@ -309,7 +309,12 @@ async fn wait_for_publish(
             .await
             .map_err(|e| format!("publish failed (job status: {e})"))?;
         match status.get("status").and_then(Value::as_str) {
-            Some("completed") | None => return Ok(()),
+            Some("completed") => return Ok(()),
+            None => {
+                return Err(format!(
+                    "publish job status answer has no status field: {status}"
+                ));
+            }
             Some("failed") => {
                 let message = status
                     .get("statusMessage")

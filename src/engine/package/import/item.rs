@@ -28,6 +28,7 @@ pub(super) struct Converted {
     pub title: String,
     pub item_type: String,
     pub owner: String,
+    pub folder: Option<String>,
     pub modified: i64,
     pub rel: String,
     pub info: ArchiveInfo,
@@ -95,7 +96,14 @@ impl Package<'_> {
         let data_item_type = obj
             .remove("data_item_type")
             .and_then(|v| v.as_str().map(str::to_string));
-        obj.remove("agolTui");
+        let folder = obj
+            .remove("agolTui")
+            .and_then(|a| {
+                a.get("ownerFolderTitle")
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+            })
+            .filter(|f| !f.trim().is_empty());
         let s = |k: &str| obj.get(k).and_then(Value::as_str).unwrap_or("").to_string();
         let title = s("title");
         let item_type = s("type");
@@ -312,6 +320,7 @@ impl Package<'_> {
                 title,
                 item_type,
                 owner,
+                folder,
                 modified,
             },
             entries,
@@ -329,7 +338,7 @@ impl Package<'_> {
         export: Option<Value>,
         notes: Vec<String>,
     ) -> Result<Converted, String> {
-        let rel = item_archive_path(&meta.owner, None, &meta.title, id);
+        let rel = item_archive_path(&meta.owner, meta.folder.as_deref(), &meta.title, id);
         let path = snapshot_dir.join(&rel);
         let io = |e: std::io::Error| format!("item {id}: cannot write {}: {e}", path.display());
         let mut feature_counts = BTreeMap::new();
@@ -368,7 +377,7 @@ impl Package<'_> {
         };
         let descriptor = json!({
             "format": FORMAT, "version": VERSION,
-            "item": {"id": id, "type": meta.item_type, "title": meta.title, "owner": meta.owner, "folder": null},
+            "item": {"id": id, "type": meta.item_type, "title": meta.title, "owner": meta.owner, "folder": meta.folder},
             "data": {"kind": kind},
             "feature_counts": feature_counts,
             "attachment_counts": {},
@@ -381,6 +390,7 @@ impl Package<'_> {
             title: meta.title,
             item_type: meta.item_type,
             owner: meta.owner,
+            folder: meta.folder,
             modified: meta.modified,
             rel,
             info,
@@ -467,11 +477,11 @@ struct Meta {
     title: String,
     item_type: String,
     owner: String,
+    /// The folder title our own packages declare (`agolTui.ownerFolderTitle`); Esri's carry none.
+    folder: Option<String>,
     modified: i64,
 }
 
-/// A JSON item's data must be JSON; raw control characters inside strings (a portal quirk the
-/// restore escapes) are tolerated.
 /// True when the file starts like a PNG, JPEG, GIF, WebP or BMP image.
 fn is_image(path: &Path) -> bool {
     let mut head = [0u8; 12];
@@ -486,6 +496,8 @@ fn is_image(path: &Path) -> bool {
         || head.starts_with(b"BM")
 }
 
+/// A JSON item's data must be JSON; raw control characters inside strings (a portal quirk the
+/// restore escapes) are tolerated.
 fn check_structure(path: &Path, what: &str) -> Result<(), String> {
     let bytes = std::fs::read(path).map_err(|e| format!("{what}: cannot read: {e}"))?;
     let err = match serde_json::from_slice::<Value>(&bytes) {

@@ -193,12 +193,15 @@ pub struct Relations {
     pub required_by: Vec<String>,
 }
 
-/// Writes `<id>/` for one item. `export_format` is the snapshot's server-side export format.
+/// Writes `<id>/` for one item. `export_format` is the snapshot's server-side export format;
+/// `folder` the title of the owner's folder holding the item (`None` = root), declared as
+/// `agolTui.ownerFolderTitle` so our reader restores into the same folder.
 pub fn write_item(
     tar: &mut PackageTar,
     src: &mut ItemSource,
     relations: &Relations,
     export_format: Option<&str>,
+    folder: Option<&str>,
 ) -> Result<(), String> {
     let id = src.id.clone();
     let io = |e: std::io::Error| format!("{id}: {e}");
@@ -337,12 +340,13 @@ pub fn write_item(
     props.insert("origin_item_type".into(), Value::String(origin.into()));
 
     // agol-tui/: declared in properties.json (every name was checked by `open`).
-    if !agol.is_empty() {
-        props.insert(
-            "agolTui".into(),
-            json!({"format": FORMAT, "version": 1, "folder": AGOL_DIR,
-                   "entries": agol.iter().map(|(_, r)| r.clone()).collect::<Vec<_>>()}),
-        );
+    if !agol.is_empty() || folder.is_some() {
+        let mut decl = json!({"format": FORMAT, "version": 1, "folder": AGOL_DIR,
+               "entries": agol.iter().map(|(_, r)| r.clone()).collect::<Vec<_>>()});
+        if let Some(title) = folder {
+            decl["ownerFolderTitle"] = Value::String(title.to_string());
+        }
+        props.insert("agolTui".into(), decl);
     }
     let body = serde_json::to_vec_pretty(&Value::Object(props)).map_err(|e| e.to_string())?;
     tar.bytes(&format!("{id}/properties.json"), &body)
@@ -470,7 +474,14 @@ mod tests {
         let out = dir.path().join("p.contentexport");
         let mut tar = PackageTar::new(File::create(&out).unwrap(), "p").unwrap();
         let mut src = ItemSource::open(id, &zip).unwrap();
-        write_item(&mut tar, &mut src, &Relations::default(), None).unwrap();
+        write_item(
+            &mut tar,
+            &mut src,
+            &Relations::default(),
+            None,
+            Some("Admin Tools"),
+        )
+        .unwrap();
         tar.finish().unwrap();
 
         let listing = scan(&out, &ReadLimits::default()).unwrap();
@@ -492,6 +503,7 @@ mod tests {
             props["agolTui"]["entries"],
             json!(["resources/b/x.png", "resources/c/resources.json"])
         );
+        assert_eq!(props["agolTui"]["ownerFolderTitle"], "Admin Tools");
         assert!(ItemSource::open("../x", &zip).is_err());
     }
 }
