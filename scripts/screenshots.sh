@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # PNG screenshots of the real TUI from live tmux runs against the demo portal:
 # browsing with marks, a backup in progress, the restore dialog (items, target, options) for
-# the snapshot that backup made, the help popup.
+# the snapshot that backup made, the help popup, the backup dialog with the .contentexport format
+# chosen, and the restore sources listing the package that backup wrote.
 # Needs tmux, python3 and rsvg-convert (apt-get install librsvg2-bin) or ImageMagick.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -54,7 +55,7 @@ sleep 0.8
 shot backup-in-progress
 wait_for "#1 backup done"
 keys r
-wait_for "Restore · 1/2 snapshot"
+wait_for "Restore · 1/2 source"
 keys Enter
 wait_for "Restore · 2/2"
 keys Space
@@ -64,5 +65,23 @@ keys Escape
 keys '?'
 wait_for "Help"
 shot help
+keys Escape
+keys b
+wait_for "Destination"
+keys Right
+wait_for "(●) Esri .contentexport package"
+shot backup-package-format
+keys Enter
+wait_for "#2 backup done"
+wait_for "wrote package"
+keys r
+wait_for "Restore · 1/2 source"
+wait_for "contentexport"
+for ((i = 0; i < 6; i++)); do
+  tmux capture-pane -p -t "$SESSION" | grep -qF "› package " && break
+  keys Down
+done
+wait_for "› package "
+shot restore-package-source
 keys Escape
 sleep 1
