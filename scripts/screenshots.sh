@@ -11,16 +11,19 @@ cargo build -q --bin agol-tui
 BIN="$PWD/target/debug/agol-tui"
 WORK="$(mktemp -d)"
 SESSION="agol-shots-$$"
-cleanup() { tmux kill-session -t "$SESSION" 2>/dev/null || true; rm -rf "$WORK"; }
+# A tmux server of our own: a running server (the user's, another run's) would start the demo
+# with its own environment instead of the AGOL_* variables given below, and see our session.
+tm() { env -u TMUX tmux -S "$WORK/tmux.sock" "$@"; }
+cleanup() { tm kill-server 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
-keys() { tmux send-keys -t "$SESSION" "$@"; sleep "${PAUSE:-0.4}"; }
+keys() { tm send-keys -t "$SESSION" "$@"; sleep "${PAUSE:-0.4}"; }
 wait_for() {
   local i; for ((i = 0; i < 200; i++)); do
-    tmux capture-pane -p -t "$SESSION" | grep -qF -- "$1" && return 0; sleep 0.1; done
+    tm capture-pane -p -t "$SESSION" | grep -qF -- "$1" && return 0; sleep 0.1; done
   echo "screenshots: \"$1\" did not appear" >&2; exit 1
 }
 shot() {
-  tmux capture-pane -e -p -t "$SESSION" > "$WORK/$1.ansi"
+  tm capture-pane -e -p -t "$SESSION" > "$WORK/$1.ansi"
   python3 scripts/ansi2svg.py "$COLS" "$ROWS" < "$WORK/$1.ansi" > "$WORK/$1.svg"
   if command -v rsvg-convert >/dev/null; then
     rsvg-convert "$WORK/$1.svg" -o "screenshots/$1.png"
@@ -30,8 +33,8 @@ shot() {
   echo "screenshots/$1.png"
 }
 
-AGOL_CONFIG="$WORK/config.toml" AGOL_DATA_DIR="$WORK/data" TERM=xterm-256color \
-  tmux new-session -d -s "$SESSION" -x "$COLS" -y "$ROWS" \
+env -u TMUX AGOL_CONFIG="$WORK/config.toml" AGOL_DATA_DIR="$WORK/data" TERM=xterm-256color \
+  tmux -S "$WORK/tmux.sock" new-session -d -s "$SESSION" -x "$COLS" -y "$ROWS" \
   "cd '$WORK' && '$BIN' demo --latency-ms 150 --dest '$WORK/backups'; sleep 30"
 wait_for "viewer_riverside"
 keys Down Down Right
@@ -78,7 +81,7 @@ keys r
 wait_for "Restore · 1/2 source"
 wait_for "contentexport"
 for ((i = 0; i < 6; i++)); do
-  tmux capture-pane -p -t "$SESSION" | grep -qF "› package " && break
+  tm capture-pane -p -t "$SESSION" | grep -qF "› package " && break
   keys Down
 done
 wait_for "› package "

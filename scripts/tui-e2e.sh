@@ -23,10 +23,13 @@ cargo build -q --bin agol-tui
 BIN="$PWD/target/debug/agol-tui"
 WORK="$(mktemp -d)"
 SESSION="agol-e2e-$$"
-cleanup() { tmux kill-session -t "$SESSION" 2>/dev/null || true; rm -rf "$WORK"; }
+# A tmux server of our own: a running server (the user's, another run's) would start the demo
+# with its own environment instead of the AGOL_* variables given below, and see our session.
+tm() { env -u TMUX tmux -S "$WORK/tmux.sock" "$@"; }
+cleanup() { tm kill-server 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-screen() { tmux capture-pane -p -t "$SESSION"; }
+screen() { tm capture-pane -p -t "$SESSION"; }
 fail() {
   echo "tui-e2e: FAILED: $*" >&2
   echo "---- screen ----" >&2; screen >&2 || true
@@ -50,12 +53,12 @@ wait_gone() {
   done
   fail "\"$text\" was still shown after ${secs}s"
 }
-keys() { tmux send-keys -t "$SESSION" "$@"; sleep 0.3; }
+keys() { tm send-keys -t "$SESSION" "$@"; sleep 0.3; }
 
 # The environment must not leak into the demo (it signs in to its own portal).
-env -u AGOL_PORTAL -u AGOL_USERNAME -u AGOL_PASSWORD -u AGOL_TOKEN \
+env -u TMUX -u AGOL_PORTAL -u AGOL_USERNAME -u AGOL_PASSWORD -u AGOL_TOKEN \
   AGOL_CONFIG="$WORK/config.toml" AGOL_DATA_DIR="$WORK/data" TERM=xterm-256color \
-  tmux new-session -d -s "$SESSION" -x 80 -y 24 \
+  tmux -S "$WORK/tmux.sock" new-session -d -s "$SESSION" -x 80 -y 24 \
   "cd '$WORK' && '$BIN' demo --dest '$WORK/backups'; echo \"EXIT=\$?\"; sleep 60"
 
 wait_for "Riverside Water (demo)"
@@ -106,7 +109,7 @@ wait_for "Restore · 1/2 source" 10
 wait_for "Open a package file" 5
 keys End Enter
 wait_for "Path of a .contentexport file" 5
-tmux send-keys -t "$SESSION" -l "~/missing.contentexport"; sleep 0.3
+tm send-keys -t "$SESSION" -l "~/missing.contentexport"; sleep 0.3
 keys Enter
 wait_for "missing.contentexport: no such file" 10
 keys Escape
@@ -194,9 +197,14 @@ case "$line" in
   *"2/2"*) ;;
   *) fail "the package restore did not finish 2/2: $line" ;;
 esac
-wait_for "package $pkgname: 2 created, 0 updated, 0 skipped" 5
-grep -qF "restore #4 finished: package $pkgname: 2 created, 0 updated, 0 skipped, 0 failed" \
-  "$WORK/data/logs/agol-tui.log" || fail "the log file does not say the package restore created 2 with 0 failed"
+# The line under the job row starts with the counts (the row already names the package).
+counts="$(screen | grep -A1 -F "#4 restore done" | tail -1)"
+case "$counts" in
+  *"2 created, 0 updated, 0 skipped, 0 failed"*) ;;
+  *) fail "the jobs pane does not show 2 created, 0 failed under the restore: $counts" ;;
+esac
+grep -F "restore #4 finished: 2 created, 0 updated, 0 skipped, 0 failed; " "$WORK/data/logs/agol-tui.log" \
+  | grep -qF "(package $pkgname)" || fail "the log file does not say the restore of $pkgname created 2 with 0 failed"
 # The new copies: their ids from the restore journal, then read back from the portal by the CLI.
 journal="$(ls "$WORK"/data/packages/*/restores/*.jsonl 2>/dev/null | head -1)"
 [ -n "$journal" ] || fail "no restore journal for the staged package"

@@ -224,4 +224,25 @@ async fn a_package_format_backup_exports_only_hosted_feature_services() {
         "{}",
         data("Public Trails")
     );
+
+    // Restoring two of them from the package as copies: the summary (the jobs pane's line under
+    // the job row, cut at 80 columns) starts with the counts; the package is named after them.
+    exec.set_staging_root(dest.path().join("staging"));
+    let job = JobId(5);
+    exec.run(Effect::RestorePackage {
+        job,
+        package: package.clone(),
+        ids: vec![id("Hydrants"), id("Public Trails")],
+        on_conflict: OnConflict::Copy,
+        dry_run: false,
+    });
+    let summary = ended(&mut ch, job).await.expect("the restore job succeeds");
+    assert!(
+        summary.starts_with("2 created, 0 updated, 0 skipped, 0 failed; "),
+        "{summary}"
+    );
+    assert!(
+        summary.ends_with(&format!(" (package {snap}.contentexport)")),
+        "{summary}"
+    );
 }
