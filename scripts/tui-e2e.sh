@@ -4,8 +4,13 @@
 # confirm, wait until the jobs pane reports the backup finished, check the snapshot exists
 # and `agol-tui verify` passes; then press r, choose that snapshot, pick on-conflict copy (same
 # org, so the marked items are created again), confirm, wait until the restore job is done with
-# no failures; open r once more and type a package path that does not exist (refused inline);
-# then quit with q and check the terminal came back.
+# no failures; open r once more and type a package path that does not exist (refused inline).
+# Then a .contentexport round trip: mark Hydrants (hosted feature service) and Hydrant Map (web
+# map), b with the "Esri .contentexport package" format, check DEST/packages/<snapshot>.contentexport
+# exists, the log names it and `agol-tui inspect` lists both; r, pick that package from the
+# sources, check the items shown, on-conflict copy, run, wait for 2 created / 0 failed, and read
+# the new copies (ids from the restore journal) back from the demo portal with `agol-tui scan`.
+# Then quit with q and check the terminal came back.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,10 +23,13 @@ cargo build -q --bin agol-tui
 BIN="$PWD/target/debug/agol-tui"
 WORK="$(mktemp -d)"
 SESSION="agol-e2e-$$"
-cleanup() { tmux kill-session -t "$SESSION" 2>/dev/null || true; rm -rf "$WORK"; }
+# A tmux server of our own: a running server (the user's, another run's) would start the demo
+# with its own environment instead of the AGOL_* variables given below, and see our session.
+tm() { env -u TMUX tmux -S "$WORK/tmux.sock" "$@"; }
+cleanup() { tm kill-server 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-screen() { tmux capture-pane -p -t "$SESSION"; }
+screen() { tm capture-pane -p -t "$SESSION"; }
 fail() {
   echo "tui-e2e: FAILED: $*" >&2
   echo "---- screen ----" >&2; screen >&2 || true
@@ -36,12 +44,21 @@ wait_for() {
   done
   fail "\"$text\" did not appear within ${secs}s"
 }
-keys() { tmux send-keys -t "$SESSION" "$@"; sleep 0.3; }
+# wait_gone TEXT [SECONDS]: until the screen no longer shows TEXT.
+wait_gone() {
+  local text="$1" secs="${2:-20}" i
+  for ((i = 0; i < secs * 10; i++)); do
+    if ! screen | grep -qF -- "$text"; then return 0; fi
+    sleep 0.1
+  done
+  fail "\"$text\" was still shown after ${secs}s"
+}
+keys() { tm send-keys -t "$SESSION" "$@"; sleep 0.3; }
 
 # The environment must not leak into the demo (it signs in to its own portal).
-env -u AGOL_PORTAL -u AGOL_USERNAME -u AGOL_PASSWORD -u AGOL_TOKEN \
+env -u TMUX -u AGOL_PORTAL -u AGOL_USERNAME -u AGOL_PASSWORD -u AGOL_TOKEN \
   AGOL_CONFIG="$WORK/config.toml" AGOL_DATA_DIR="$WORK/data" TERM=xterm-256color \
-  tmux new-session -d -s "$SESSION" -x 80 -y 24 \
+  tmux -S "$WORK/tmux.sock" new-session -d -s "$SESSION" -x 80 -y 24 \
   "cd '$WORK' && '$BIN' demo --dest '$WORK/backups'; echo \"EXIT=\$?\"; sleep 60"
 
 wait_for "Riverside Water (demo)"
@@ -92,7 +109,7 @@ wait_for "Restore · 1/2 source" 10
 wait_for "Open a package file" 5
 keys End Enter
 wait_for "Path of a .contentexport file" 5
-tmux send-keys -t "$SESSION" -l "~/missing.contentexport"; sleep 0.3
+tm send-keys -t "$SESSION" -l "~/missing.contentexport"; sleep 0.3
 keys Enter
 wait_for "missing.contentexport: no such file" 10
 keys Escape
@@ -100,6 +117,109 @@ wait_for "Restore · 1/2 source" 5
 keys Escape
 sleep 0.5
 screen | grep -qF "Restore ·" && fail "the restore dialog is still open after Esc"
+
+# .contentexport round trip. u clears the marks; Home, fold gis_admin, unfold jdoe_riverside and
+# its Field Maps folder; mark Hydrants (a hosted feature service) and Hydrant Map (a web map).
+keys u
+wait_gone "marked" 5
+keys Home Down Down Left
+keys Down Right
+wait_for "Field Maps" 10
+keys Down Right
+wait_for "Hydrants view" 10
+keys Down Space
+keys Down Down Down Down Down Space
+wait_for "Content · 2 marked" 5
+screen | grep -qE '● Hydrants +Feature Service' || fail "Hydrants is not marked"
+screen | grep -qE '● Hydrant Map +Web Map' || fail "Hydrant Map is not marked"
+# b, then → picks the package format (the dialog offers ←/→/Tab), Enter starts it.
+keys b
+wait_for "Esri .contentexport package" 5
+wait_for "←/→/Tab format" 5
+keys Right
+wait_for "(●) Esri .contentexport package" 5
+wait_for "packages/<snapshot>.contentexport" 5
+keys Enter
+wait_for "#3 backup" 10
+wait_for "#3 backup done" 60
+wait_for "wrote package" 10
+line="$(screen | grep -F "#3 backup done")"
+case "$line" in
+  *failed* | *failures*) fail "the package backup reported failures: $line" ;;
+esac
+"$BIN" snapshots --dest "$WORK/backups" > "$WORK/snapshots.txt"
+snap="$(grep -oE '^[0-9]{8}T[0-9]{6}Z' "$WORK/snapshots.txt" | sort | tail -1)"
+pkgs=("$WORK"/backups/packages/*.contentexport)
+[ "${#pkgs[@]}" -eq 1 ] && [ -f "${pkgs[0]}" ] || fail "not exactly one package in DEST/packages: ${pkgs[*]}"
+pkg="${pkgs[0]}"
+pkgname="$(basename "$pkg")"
+[ "$pkgname" = "$snap.contentexport" ] || fail "package $pkgname is not named after the new snapshot $snap"
+# The log pane shows the path (cut at 80 columns: it must be a prefix of the real one), the
+# log file the whole of it.
+shown="$(screen | grep -oE 'wrote package [^ …│]+' | tail -1 | sed 's/^wrote package //')"
+[ "${#shown}" -ge 10 ] && [ "${pkg#"$shown"}" != "$pkg" ] || fail "the log pane does not show the package path ($pkg): \"$shown\""
+grep -qF "backup #3 finished: wrote package $pkg (2 items" "$WORK/data/logs/agol-tui.log" \
+  || fail "the log file does not say the package $pkg was written with 2 items"
+"$BIN" inspect "$pkg" > "$WORK/inspect.txt" || fail "agol-tui inspect $pkg failed"
+grep -qF "2 items, 0 missing" "$WORK/inspect.txt" || fail "inspect: not 2 items, 0 missing"
+hyd_id="$(grep -oE '^[0-9a-f]{32}  Hydrants  \(Feature Service\)' "$WORK/inspect.txt" | cut -c1-32)"
+map_id="$(grep -oE '^[0-9a-f]{32}  Hydrant Map  \(Web Map\)' "$WORK/inspect.txt" | cut -c1-32)"
+[ -n "$hyd_id" ] || fail "inspect does not list Hydrants (Feature Service)"
+[ -n "$map_id" ] || fail "inspect does not list Hydrant Map (Web Map)"
+grep -qF "service export (File Geodatabase" "$WORK/inspect.txt" || fail "inspect: Hydrants has no File Geodatabase export"
+
+# r lists the package beside the snapshots; ↓ until it is selected, Enter reads its items.
+keys r
+wait_for "Restore · 1/2 source" 10
+wait_for "package  $pkgname" 5
+for ((i = 0; i < 6; i++)); do
+  screen | grep -qF "› package  $pkgname" && break
+  keys Down
+done
+screen | grep -qF "› package  $pkgname" || fail "could not select the package $pkgname in the source list"
+wait_for "Items  listed from the package on Enter" 5
+keys Enter
+wait_for "Restore · 2/2" 10
+wait_for "Package   $pkgname" 5
+wait_for "Items     2 marked items" 10
+screen | grep -qE 'Web Map +Hydrant Map' || fail "the restore dialog does not show Hydrant Map"
+screen | grep -qE 'Feature Service +Hydrants ' || fail "the restore dialog does not show Hydrants"
+wait_for "› On conflict [skip]" 5
+keys Space
+wait_for "On conflict  skip  [copy]" 5
+wait_for "Dry run     [no]" 5
+keys Enter
+wait_for "#4 restore" 10
+wait_for "#4 restore done" 120
+line="$(screen | grep -F "#4 restore done")"
+case "$line" in
+  *failed* | *failures*) fail "the package restore reported failures: $line" ;;
+  *"2/2"*) ;;
+  *) fail "the package restore did not finish 2/2: $line" ;;
+esac
+# The line under the job row starts with the counts (the row already names the package).
+counts="$(screen | grep -A1 -F "#4 restore done" | tail -1)"
+case "$counts" in
+  *"2 created, 0 updated, 0 skipped, 0 failed"*) ;;
+  *) fail "the jobs pane does not show 2 created, 0 failed under the restore: $counts" ;;
+esac
+grep -F "restore #4 finished: 2 created, 0 updated, 0 skipped, 0 failed; " "$WORK/data/logs/agol-tui.log" \
+  | grep -qF "(package $pkgname)" || fail "the log file does not say the restore of $pkgname created 2 with 0 failed"
+# The new copies: their ids from the restore journal, then read back from the portal by the CLI.
+journal="$(ls "$WORK"/data/packages/*/restores/*.jsonl 2>/dev/null | head -1)"
+[ -n "$journal" ] || fail "no restore journal for the staged package"
+new_id() { grep -F "\"old\":\"$1\"" "$journal" | grep -F '"stage":"done"' | grep -oE '"new":"[0-9a-f]{32}"' | cut -c8-39; }
+hyd_new="$(new_id "$hyd_id")"; map_new="$(new_id "$map_id")"
+[ -n "$hyd_new" ] && [ "$hyd_new" != "$hyd_id" ] || fail "no new copy of Hydrants in the journal"
+[ -n "$map_new" ] && [ "$map_new" != "$map_id" ] || fail "no new copy of Hydrant Map in the journal"
+portal="$(grep -oE 'sample portal .* at http://127\.0\.0\.1:[0-9]+' "$WORK/data/logs/agol-tui.log" | grep -oE 'http://[0-9.:]+$')"
+[ -n "$portal" ] || fail "the demo portal URL is not in the log file"
+env -u AGOL_TOKEN AGOL_CONFIG="$WORK/cli.toml" AGOL_DATA_DIR="$WORK/cli-data" AGOL_PORTAL="$portal" \
+  AGOL_USERNAME=gis_admin AGOL_PASSWORD=gis_admin.pass1 \
+  "$BIN" scan --id "$hyd_new" "$map_new" --out "$WORK/copies.csv" >/dev/null 2>&1 \
+  || fail "agol-tui scan cannot read the new copies $hyd_new $map_new from $portal"
+grep -qE "^Hydrants,$hyd_new,Feature Service,jdoe_riverside," "$WORK/copies.csv" || fail "the portal has no new Hydrants $hyd_new"
+grep -qE "^Hydrant Map,$map_new,Web Map,jdoe_riverside," "$WORK/copies.csv" || fail "the portal has no new Hydrant Map $map_new"
 
 # q quits (no job is running), the terminal is restored and the exit code is 0.
 keys q

@@ -13,6 +13,8 @@ use agol_tui::app::jobs::JobId;
 use agol_tui::app::msg::Msg;
 use agol_tui::client::{Client, Credentials, PortalUrl};
 use agol_tui::engine::archive::destination::Destination;
+use agol_tui::engine::package::inspect::inspect;
+use agol_tui::engine::package::reader::ReadLimits;
 use agol_tui::engine::restore::plan::OnConflict;
 use agol_tui::fake::{FakeConfig, FakePortal, sample};
 use agol_tui::tui::executor::{Connection, Executor, SignInTarget};
@@ -148,4 +150,99 @@ async fn a_package_format_backup_writes_the_package_or_says_why_not() {
             assert!(!package.exists());
         }
     }
+}
+
+/// The package format exports only hosted feature services, as `backup --format contentexport`
+/// does: a feature service that is not hosted (Public Trails) and a view (Hydrants view) are
+/// backed up without an export instead of failing ("Export is only supported for hosted feature
+/// services"), and the hosted Hydrants carries its File Geodatabase.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_package_format_backup_exports_only_hosted_feature_services() {
+    let fake = FakePortal::start(FakeConfig::default()).await.unwrap();
+    let conn = connect(&fake).await;
+    let items = fake.items();
+    let id = |title: &str| {
+        items
+            .iter()
+            .find(|i| i.title == title && i.item_type == "Feature Service")
+            .unwrap_or_else(|| panic!("no feature service {title}"))
+            .id
+            .clone()
+    };
+    let ids = vec![id("Hydrants"), id("Hydrants view"), id("Public Trails")];
+    let dest = tempfile::tempdir().unwrap();
+    let mut ch = Channels::new();
+    let mut exec = Executor::new(
+        ch.tx.clone(),
+        ch.coalescer.clone(),
+        Some(conn),
+        SignInTarget::default(),
+        2,
+    );
+    let job = JobId(4);
+    exec.run(Effect::Backup {
+        job,
+        ids,
+        dest: dest.path().to_path_buf(),
+        format: BackupFormat::Package,
+    });
+    let summary = ended(&mut ch, job).await.expect("the backup job succeeds");
+    assert!(summary.contains("3 ok, 0 failed"), "{summary}");
+    let snap = Destination::open_existing(dest.path())
+        .unwrap()
+        .snapshots()
+        .last()
+        .expect("a snapshot")
+        .id
+        .clone();
+    let package = dest
+        .path()
+        .join("packages")
+        .join(format!("{snap}.contentexport"));
+    let report = inspect(&package, &ReadLimits::default()).unwrap();
+    let data = |title: &str| {
+        report
+            .items
+            .iter()
+            .find(|i| i.title == title)
+            .unwrap_or_else(|| panic!("{title} is not in the package"))
+            .data
+            .describe()
+    };
+    assert!(
+        data("Hydrants").contains("File Geodatabase"),
+        "{}",
+        data("Hydrants")
+    );
+    assert!(
+        !data("Hydrants view").contains("File Geodatabase"),
+        "{}",
+        data("Hydrants view")
+    );
+    assert!(
+        !data("Public Trails").contains("File Geodatabase"),
+        "{}",
+        data("Public Trails")
+    );
+
+    // Restoring two of them from the package as copies: the summary (the jobs pane's line under
+    // the job row, cut at 80 columns) starts with the counts; the package is named after them.
+    exec.set_staging_root(dest.path().join("staging"));
+    let job = JobId(5);
+    exec.run(Effect::RestorePackage {
+        job,
+        package: package.clone(),
+        ids: vec![id("Hydrants"), id("Public Trails")],
+        on_conflict: OnConflict::Copy,
+        dry_run: false,
+    });
+    let summary = ended(&mut ch, job).await.expect("the restore job succeeds");
+    assert!(
+        summary.starts_with("2 created, 0 updated, 0 skipped, 0 failed; "),
+        "{summary}"
+    );
+    assert!(
+        summary.ends_with(&format!(" (package {snap}.contentexport)")),
+        "{summary}"
+    );
 }

@@ -27,7 +27,7 @@ use crate::config::token_store::FileTokenStore;
 use crate::config::{AuthMethod, paths};
 use crate::engine::archive::destination::Destination;
 use crate::engine::archive::verify::verify_snapshot;
-use crate::engine::backup::run::{BackupOptions, run_backup};
+use crate::engine::backup::run::{BackupOptions, run_backup_with};
 use crate::engine::inventory;
 use crate::engine::progress::{JobEvent, ProgressSink};
 use crate::engine::scan::{ScanOptions, scan};
@@ -166,27 +166,34 @@ impl Executor {
                         export: format.export().map(str::to_string),
                     };
                     tracing::info!("backup #{} started into {}", job.0, options.dest.display());
-                    let result =
-                        run_backup(&conn.client, &conn.me, &selection, &options, &sink, &cancel)
-                            .await
-                            .map(|report| {
-                                for (id, title, reason) in report.failures() {
-                                    tracing::warn!(
-                                        "backup #{}: {title} ({id}) failed: {reason}",
-                                        job.0
-                                    );
-                                }
-                                let t = &report.manifest.totals;
-                                let summary = format!(
-                                    "snapshot {}: {} ok, {} failed, {} new bytes → {}",
-                                    report.snapshot,
-                                    t.ok,
-                                    t.failed,
-                                    t.new_bytes,
-                                    report.dir.display()
-                                );
-                                (report.snapshot.clone(), summary)
-                            });
+                    // A package carries only hosted feature services' exports, as
+                    // `backup --format contentexport` does: other services are not exported.
+                    let hosted_only = format == BackupFormat::Package;
+                    let result = run_backup_with(
+                        &conn.client,
+                        &conn.me,
+                        &selection,
+                        &options,
+                        hosted_only,
+                        &sink,
+                        &cancel,
+                    )
+                    .await
+                    .map(|report| {
+                        for (id, title, reason) in report.failures() {
+                            tracing::warn!("backup #{}: {title} ({id}) failed: {reason}", job.0);
+                        }
+                        let t = &report.manifest.totals;
+                        let summary = format!(
+                            "snapshot {}: {} ok, {} failed, {} new bytes → {}",
+                            report.snapshot,
+                            t.ok,
+                            t.failed,
+                            t.new_bytes,
+                            report.dir.display()
+                        );
+                        (report.snapshot.clone(), summary)
+                    });
                     let result = match (result, format) {
                         (Err(e), _) => Err(e),
                         (Ok((_, summary)), BackupFormat::Archive) => Ok(summary),

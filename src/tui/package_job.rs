@@ -189,7 +189,9 @@ pub async fn restore_package(
         .unwrap_or(name);
     restore_job::run(conn, request, job, sink, cancel)
         .await
-        .map(|summary| format!("package {file}: {summary}"))
+        // Counts first: the jobs pane shows this line under the job row (which already names
+        // the package), cut at the pane's width; at 80 columns "0 failed" must stay visible.
+        .map(|summary| format!("{summary} (package {file})"))
 }
 
 /// The package a backup with the package format writes: `DEST/packages/<snapshot>.contentexport`.
