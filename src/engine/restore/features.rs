@@ -177,30 +177,7 @@ pub async fn restore_service(
         .map_err(|e| format!("addToDefinition: {e}"))?;
 
     // The item's own metadata, thumbnail and formal metadata (createService titles it by name).
-    let remap = ctx.remap();
-    let (thumbnail, metadata) = side_files(&mut archive, &ctx.spool)?;
-    let mut p = metadata_params(&item, &remap, false);
-    if let Some(data) = archive
-        .has("data.json")
-        .then(|| archive.read("data.json"))
-        .transpose()?
-    {
-        let text = String::from_utf8_lossy(&data).to_string();
-        p.push(("text".into(), remap.rewrite(&text).text));
-    }
-    ctx.client
-        .update_item(
-            owner,
-            &created.item_id,
-            &ItemWrite {
-                params: p,
-                thumbnail,
-                metadata,
-            },
-            &ItemContent::None,
-        )
-        .await
-        .map_err(|e| format!("update: {e}"))?;
+    dress_service_item(ctx, &mut archive, &item, owner, &created.item_id).await?;
 
     let mut outcome = ServiceOutcome::default();
     if !is_view {
@@ -231,13 +208,47 @@ pub async fn restore_service(
         &mut archive,
         owner,
         &created.item_id,
-        &remap,
+        &ctx.remap(),
         false,
         notes,
     )
     .await?;
     sharing(ctx, &mut archive, owner, &created.item_id, notes).await?;
     Ok((created.item_id, outcome))
+}
+
+/// Gives a newly made service item (createService or publish name it after the service) the
+/// archived item's properties, item data (remapped), thumbnail and formal metadata.
+pub(super) async fn dress_service_item(
+    ctx: &Ctx<'_>,
+    archive: &mut ItemArchive,
+    item: &Value,
+    owner: &str,
+    new_id: &str,
+) -> Result<(), String> {
+    let remap = ctx.remap();
+    let (thumbnail, metadata) = side_files(archive, &ctx.spool)?;
+    let mut p = metadata_params(item, &remap, false);
+    if archive.has("data.json") {
+        let data = archive.read("data.json")?;
+        p.push((
+            "text".into(),
+            remap.rewrite(&String::from_utf8_lossy(&data)).text,
+        ));
+    }
+    ctx.client
+        .update_item(
+            owner,
+            new_id,
+            &ItemWrite {
+                params: p,
+                thumbnail,
+                metadata,
+            },
+            &ItemContent::None,
+        )
+        .await
+        .map_err(|e| format!("update: {e}"))
 }
 
 /// The service name a view's layers read from: the restored source's new name.

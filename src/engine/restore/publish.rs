@@ -12,8 +12,8 @@ use std::time::Duration;
 use serde_json::{Map, Value, json};
 
 use super::context::Ctx;
-use super::features::{ServiceOutcome, layer_ids};
-use super::items::{metadata_params, resources, sharing, side_files, upload_parts};
+use super::features::{ServiceOutcome, dress_service_item, layer_ids};
+use super::items::{resources, sharing, upload_parts};
 use super::plan::PlannedItem;
 use super::source::ItemArchive;
 use crate::client::api::content_write::{ItemContent, ItemWrite};
@@ -193,29 +193,7 @@ pub async fn publish_service(
     let (new_id, new_url) = result?;
 
     // 4. The item's own properties, thumbnail and formal metadata.
-    let remap = ctx.remap();
-    let (thumbnail, metadata) = side_files(&mut archive, &ctx.spool)?;
-    let mut p = metadata_params(&item, &remap, false);
-    if archive.has("data.json") {
-        let data = archive.read("data.json")?;
-        p.push((
-            "text".into(),
-            remap.rewrite(&String::from_utf8_lossy(&data)).text,
-        ));
-    }
-    ctx.client
-        .update_item(
-            owner,
-            &new_id,
-            &ItemWrite {
-                params: p,
-                thumbnail,
-                metadata,
-            },
-            &ItemContent::None,
-        )
-        .await
-        .map_err(|e| format!("update: {e}"))?;
+    dress_service_item(ctx, &mut archive, &item, owner, &new_id).await?;
 
     // 5. Layer extras, then counts.
     let mut outcome = ServiceOutcome::default();
@@ -260,7 +238,16 @@ pub async fn publish_service(
             ));
         }
     }
-    resources(ctx, &mut archive, owner, &new_id, &remap, false, notes).await?;
+    resources(
+        ctx,
+        &mut archive,
+        owner,
+        &new_id,
+        &ctx.remap(),
+        false,
+        notes,
+    )
+    .await?;
     sharing(ctx, &mut archive, owner, &new_id, notes).await?;
     Ok((new_id, outcome))
 }
