@@ -17,11 +17,9 @@ use std::path::{Path, PathBuf};
 
 use agol_tui::client::{Client, Credentials, PortalUrl, RetryPolicy};
 use agol_tui::engine::archive::manifest::Outcome;
-use agol_tui::engine::backup::run::{BackupOptions, run_backup};
 use agol_tui::engine::package::import::stage;
 use agol_tui::engine::package::reader::ReadLimits;
 use agol_tui::engine::package::write::write_package;
-use agol_tui::engine::progress::NullSink;
 use agol_tui::engine::restore::plan::OnConflict;
 use agol_tui::engine::restore::run::RestoreReport;
 use agol_tui::fake::{FakeConfig, FakePortal, sample};
@@ -98,12 +96,7 @@ async fn restore_package(target: &FakePortal, package: &Path, dir: &Path) -> Res
     let report = restore(target, &options, &CancellationToken::new())
         .await
         .unwrap();
-    let failed: Vec<_> = report
-        .outcomes
-        .iter()
-        .filter(|o| o.outcome == Outcome::Failed)
-        .collect();
-    assert!(failed.is_empty(), "{failed:#?}");
+    assert_no_failures(&report);
     report
 }
 
@@ -165,28 +158,7 @@ async fn package_written_by_agol_tui_passes_esri_list_and_import_and_round_trips
     let a = tls_org(false).await;
     let dir = tempfile::tempdir().unwrap();
     let dest = dir.path().join("backups");
-    let client = common::admin(&a);
-    let me = client.community_self().await.unwrap();
-    let options = BackupOptions {
-        dest: dest.clone(),
-        workers: 4,
-        full: true,
-        with_dependencies: false,
-        geojson: false,
-        thumbnails: true,
-        attachments: true,
-        export: Some("File Geodatabase".into()),
-    };
-    let backup_a = run_backup(
-        &client,
-        &me,
-        &all(),
-        &options,
-        &NullSink,
-        &CancellationToken::new(),
-    )
-    .await
-    .unwrap();
+    let backup_a = backup_all_with(&common::admin(&a), &dest, Some("File Geodatabase")).await;
     let package = dir.path().join("org-a.contentexport");
     let (d, p) = (dest.clone(), package.clone());
     let written = tokio::task::spawn_blocking(move || write_package(&d, None, &p))

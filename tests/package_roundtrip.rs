@@ -47,12 +47,7 @@ async fn org_a_through_a_lossless_package_into_empty_org_b_matches_item_by_item(
     let report = restore(&b, &options, &CancellationToken::new())
         .await
         .unwrap();
-    let failed: Vec<_> = report
-        .outcomes
-        .iter()
-        .filter(|o| o.outcome == Outcome::Failed)
-        .collect();
-    assert!(failed.is_empty(), "{failed:#?}");
+    assert_no_failures(&report);
     let backup_b = backup_all(&b, &dir.path().join("b")).await;
     let compared = compare_orgs(
         &a,

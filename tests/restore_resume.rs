@@ -68,12 +68,7 @@ async fn a_killed_restore_rerun_leaves_exactly_one_copy_of_each_item() {
     let report = run_restore(&client, &me, &opts, &NullSink, &CancellationToken::new())
         .await
         .unwrap();
-    let failed: Vec<_> = report
-        .outcomes
-        .iter()
-        .filter(|o| o.outcome == Outcome::Failed)
-        .collect();
-    assert!(failed.is_empty(), "{failed:#?}");
+    assert_no_failures(&report);
 
     let mut copies: BTreeMap<(String, String), usize> = BTreeMap::new();
     for i in b.items() {

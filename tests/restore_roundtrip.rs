@@ -7,7 +7,6 @@
 mod common;
 mod restore_common;
 
-use agol_tui::engine::archive::manifest::Outcome;
 use agol_tui::engine::restore::plan::OnConflict;
 use agol_tui::engine::restore::remap::Remap;
 use restore_common::*;
@@ -26,12 +25,7 @@ async fn org_a_restored_into_empty_org_b_matches_item_by_item() {
     )
     .await
     .unwrap();
-    let failed: Vec<_> = report
-        .outcomes
-        .iter()
-        .filter(|o| o.outcome == Outcome::Failed)
-        .collect();
-    assert!(failed.is_empty(), "{failed:#?}");
+    assert_no_failures(&report);
     let remap: Remap = report.plan.remap.clone();
     let dir_b = tempfile::tempdir().unwrap();
     let backup_b = backup_all(&b, dir_b.path()).await;

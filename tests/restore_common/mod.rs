@@ -32,6 +32,16 @@ pub async fn backup_all(fake: &FakePortal, dest: &Path) -> BackupReport {
 
 /// Backs up the whole org `client` is signed in to into `dest`.
 pub async fn backup_all_as(client: &agol_tui::client::Client, dest: &Path) -> BackupReport {
+    backup_all_with(client, dest, None).await
+}
+
+/// Backs up the whole org `client` is signed in to into `dest`, with a server-side `export`
+/// of the hosted feature services when given (e.g. "File Geodatabase").
+pub async fn backup_all_with(
+    client: &agol_tui::client::Client,
+    dest: &Path,
+    export: Option<&str>,
+) -> BackupReport {
     let me = client.community_self().await.unwrap();
     let options = BackupOptions {
         dest: dest.to_path_buf(),
@@ -41,7 +51,7 @@ pub async fn backup_all_as(client: &agol_tui::client::Client, dest: &Path) -> Ba
         geojson: false,
         thumbnails: true,
         attachments: true,
-        export: None,
+        export: export.map(str::to_string),
     };
     run_backup(
         client,
@@ -91,4 +101,14 @@ pub async fn restore(
     let client = common::admin(target);
     let me = client.community_self().await.unwrap();
     run_restore(&client, &me, options, &NullSink, cancel).await
+}
+
+/// Panics with the failed outcomes when any item of `report` failed.
+pub fn assert_no_failures(report: &RestoreReport) {
+    let failed: Vec<_> = report
+        .outcomes
+        .iter()
+        .filter(|o| o.outcome == agol_tui::engine::archive::manifest::Outcome::Failed)
+        .collect();
+    assert!(failed.is_empty(), "{failed:#?}");
 }
