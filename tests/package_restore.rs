@@ -11,7 +11,7 @@ use std::path::Path;
 
 use agol_tui::engine::archive::destination::Destination;
 use agol_tui::engine::archive::manifest::{Manifest, ManifestItem, Outcome};
-use agol_tui::engine::package::import::{Staged, stage};
+use agol_tui::engine::package::import::{Staged, stage, stage_with_cancel};
 use agol_tui::engine::package::reader::ReadLimits;
 use agol_tui::engine::restore::plan::OnConflict;
 use agol_tui::engine::restore::source::ItemArchive;
@@ -915,4 +915,154 @@ async fn restore_package_refuses_unusable_paths_with_the_fix_named() {
         );
         assert!(!text.contains("staged "), "{text}");
     }
+}
+
+/// The sample package with a large (12 MiB) CSV data file, so extracting and converting it take
+/// several cancel checks (one every 4 MiB).
+fn large_sample(dir: &Path) -> (std::path::PathBuf, u64) {
+    let layout = sample(&dir.join("layout"), "big_pkg");
+    let mut csv = String::from("id,name,x,y\n");
+    let mut n = 0u64;
+    while csv.len() < 12 * 1024 * 1024 {
+        csv.push_str(&format!(
+            "{n},hydrant {n:08},{}.{:06},{}.{:06}\n",
+            n % 90,
+            n * 7919 % 1_000_000,
+            n % 180,
+            n * 104_729 % 1_000_000
+        ));
+        n += 1;
+    }
+    layout.put(&format!("{CSV}/data/hydrants.csv"), &csv);
+    (layout.pack(dir), csv.len() as u64)
+}
+
+/// Entries of `root` (none when it does not exist).
+fn entries(root: &Path) -> Vec<String> {
+    std::fs::read_dir(root)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The size of the CSV being extracted into a scratch folder under `root`, if it exists yet.
+fn extracting_csv(root: &Path) -> Option<u64> {
+    entries(root)
+        .into_iter()
+        .filter(|n| n.starts_with(".extract-"))
+        .find_map(|n| {
+            let f = root
+                .join(n)
+                .join(format!("big_pkg/{CSV}/data/hydrants.csv"));
+            std::fs::metadata(f).ok().map(|m| m.len())
+        })
+}
+
+/// Whether any `.partial` snapshot under `root` holds an item archive yet.
+fn partial_has_archive(dir: &Path, in_partial: bool) -> bool {
+    entries(dir).into_iter().any(|n| {
+        let p = dir.join(&n);
+        if p.is_dir() {
+            partial_has_archive(&p, in_partial || n.ends_with(".partial"))
+        } else {
+            in_partial && n.ends_with(".zip")
+        }
+    })
+}
+
+#[test]
+fn a_cancel_before_staging_stages_nothing() {
+    use std::sync::atomic::AtomicBool;
+    let dir = tempfile::tempdir().unwrap();
+    let (package, _) = large_sample(dir.path());
+    let root = dir.path().join("staging");
+    let err = stage_with_cancel(
+        &package,
+        &root,
+        &ReadLimits::default(),
+        &AtomicBool::new(true),
+    )
+    .unwrap_err();
+    assert!(err.contains("cancelled"), "{err}");
+    assert!(err.contains("big_pkg.contentexport"), "{err}");
+    assert!(entries(&root).is_empty(), "{:?}", entries(&root));
+    // Nothing was presented as staged: the next run converts the package.
+    let staged = stage(&package, &root, &ReadLimits::default()).unwrap();
+    assert!(!staged.reused);
+}
+
+/// Another thread cancels once the large file is partly extracted (the staging thread waits for
+/// it at its next check, so the test does not depend on timing); extraction stops inside that
+/// file and the scratch folder is gone.
+#[test]
+fn a_cancel_while_extracting_a_large_file_stops_inside_it_and_leaves_nothing() {
+    use std::sync::Mutex;
+    use std::sync::mpsc;
+    let dir = tempfile::tempdir().unwrap();
+    let (package, full) = large_sample(dir.path());
+    let root = dir.path().join("staging");
+    let token = CancellationToken::new();
+    let (to_canceller, canceller_rx) = mpsc::channel::<()>();
+    let (ack_tx, ack_rx) = mpsc::channel::<()>();
+    let canceller = {
+        let token = token.clone();
+        std::thread::spawn(move || {
+            if canceller_rx.recv().is_ok() {
+                token.cancel();
+                let _ = ack_tx.send(());
+            }
+        })
+    };
+    let seen = Mutex::new(None::<u64>);
+    let ack_rx = Mutex::new(ack_rx);
+    let to_canceller = Mutex::new(Some(to_canceller));
+    let hook = || {
+        if let Some(len) = extracting_csv(&root).filter(|l| *l > 0)
+            && let Some(tx) = to_canceller.lock().unwrap().take()
+        {
+            *seen.lock().unwrap() = Some(len);
+            tx.send(()).unwrap();
+            ack_rx.lock().unwrap().recv().unwrap();
+        }
+        token.is_cancelled()
+    };
+    let err = stage_with_cancel(&package, &root, &ReadLimits::default(), &hook).unwrap_err();
+    canceller.join().unwrap();
+    assert!(err.contains("cancelled"), "{err}");
+    let seen = seen
+        .lock()
+        .unwrap()
+        .expect("the large file was being extracted");
+    assert!(
+        seen < full,
+        "cancelled inside the large file ({seen} of {full} bytes), not after it"
+    );
+    assert!(entries(&root).is_empty(), "{:?}", entries(&root));
+}
+
+/// A cancel during conversion (once an item archive is written) removes the `.partial`
+/// snapshot and the scratch folder; no snapshot is presented as staged.
+#[test]
+fn a_cancel_while_converting_removes_the_partial_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let (package, _) = large_sample(dir.path());
+    let root = dir.path().join("staging");
+    let hook = || partial_has_archive(&root, false);
+    let err = stage_with_cancel(&package, &root, &ReadLimits::default(), &hook).unwrap_err();
+    assert!(err.contains("cancelled"), "{err}");
+    let left = entries(&root);
+    assert!(
+        left.iter().all(|n| !n.starts_with(".extract-")),
+        "no scratch folder: {left:?}"
+    );
+    assert_eq!(left.len(), 1, "only the staging destination: {left:?}");
+    let dest = Destination::open_existing(&root.join(&left[0])).unwrap();
+    assert!(dest.partials().is_empty(), "{:?}", dest.partials());
+    assert!(dest.snapshots().is_empty());
+    let staged = stage(&package, &root, &ReadLimits::default()).unwrap();
+    assert!(!staged.reused);
+    assert_eq!(staged_manifest(&staged).items.len(), 6);
 }

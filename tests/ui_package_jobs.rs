@@ -2,6 +2,7 @@
 //! (a hostile package) ends its job with the error, and a backup with the package format backs
 //! up, then either writes `DEST/packages/<snapshot>.contentexport` or fails the job saying the
 //! snapshot was kept and why no package was written (nothing is reported as done that is not).
+//! Cancelling a package restore stops its staging, and the job ends as cancelled.
 
 mod ui_fixtures;
 
@@ -9,7 +10,7 @@ use std::time::Duration;
 
 use agol_tui::app::backup::BackupFormat;
 use agol_tui::app::effect::Effect;
-use agol_tui::app::jobs::JobId;
+use agol_tui::app::jobs::{Job, JobId, JobKind, JobState};
 use agol_tui::app::msg::Msg;
 use agol_tui::client::{Client, Credentials, PortalUrl};
 use agol_tui::engine::archive::destination::Destination;
@@ -245,4 +246,101 @@ async fn a_package_format_backup_exports_only_hosted_feature_services() {
         summary.ends_with(&format!(" (package {snap}.contentexport)")),
         "{summary}"
     );
+}
+
+/// `<dir>/<stem>.contentexport` with one CSV file item whose data is `bytes` long (stored, not
+/// compressed, so it is quick to build and slow enough to stage).
+fn build_large_package(dir: &std::path::Path, stem: &str, bytes: usize) -> std::path::PathBuf {
+    use flate2::Compression;
+    use flate2::write::GzEncoder;
+    use serde_json::json;
+    let id = "d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4";
+    let path = dir.join(format!("{stem}.contentexport"));
+    let gz = GzEncoder::new(std::fs::File::create(&path).unwrap(), Compression::none());
+    let mut b = tar::Builder::new(gz);
+    let mut add = |name: &str, data: &[u8]| {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        h.set_mtime(1_700_000_000);
+        b.append_data(&mut h, format!("{stem}/{name}"), data)
+            .unwrap();
+    };
+    let manifest = json!({"items": {id: {"title": "Big list", "type": "CSV",
+        "created": 1_700_000_000_000i64, "source": "https://old.maps.arcgis.com"}}});
+    add("manifest.json", &serde_json::to_vec(&manifest).unwrap());
+    let props = json!({"id": id, "title": "Big list", "type": "CSV", "owner": "gis_admin",
+        "name": "big.csv", "origin_item_type": "FileItem"});
+    add(
+        &format!("{id}/properties.json"),
+        &serde_json::to_vec(&props).unwrap(),
+    );
+    let data: Vec<u8> = (0..bytes).map(|i| b"0123456789,\n"[i % 12]).collect();
+    add(&format!("{id}/data/big.csv"), &data);
+    b.into_inner().unwrap().finish().unwrap();
+    path
+}
+
+/// `c` on a package restore while its package is staged: the staging stops (no staged snapshot,
+/// no scratch folder left), the job's error says the staging was cancelled, and the job row the
+/// app keeps for it (cancel asked, then this end) shows cancelled, not failed or done.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancelled_package_restore_stops_staging_and_ends_cancelled() {
+    let fake = FakePortal::start(FakeConfig::default()).await.unwrap();
+    let conn = connect(&fake).await;
+    let dir = tempfile::tempdir().unwrap();
+    let package = build_large_package(dir.path(), "big", 24 * 1024 * 1024);
+    let staging = dir.path().join("staging");
+    let mut ch = Channels::new();
+    let mut exec = Executor::new(
+        ch.tx.clone(),
+        ch.coalescer.clone(),
+        Some(conn),
+        SignInTarget::default(),
+        2,
+    );
+    exec.set_staging_root(staging.clone());
+    let job = JobId(9);
+    let mut row = Job::new(
+        job,
+        JobKind::Restore,
+        "big.contentexport".into(),
+        Duration::ZERO,
+    );
+    exec.run(Effect::RestorePackage {
+        job,
+        package: package.clone(),
+        ids: Vec::new(),
+        on_conflict: OnConflict::Skip,
+        dry_run: false,
+    });
+    // What `c` does: the row is marked cancelling and the executor cancels the job.
+    row.state = JobState::Cancelling;
+    exec.run(Effect::Cancel(job));
+    let result = ended(&mut ch, job).await;
+    let err = result
+        .clone()
+        .expect_err("a cancelled restore does not end ok");
+    assert!(err.contains("staging"), "the staging was cancelled: {err}");
+    assert!(err.contains("cancelled"), "{err}");
+    // Nothing staged: no scratch folder, and no snapshot (complete or partial) anywhere.
+    let mut left = Vec::new();
+    let mut stack = vec![staging.clone()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with(".extract-")
+                || name.ends_with(".partial")
+                || name == "manifest.json"
+            {
+                left.push(e.path());
+            }
+            if e.path().is_dir() {
+                stack.push(e.path());
+            }
+        }
+    }
+    assert!(left.is_empty(), "left behind: {left:?}");
+    row.end(result, Duration::from_secs(1));
+    assert_eq!(row.state, JobState::Cancelled);
 }

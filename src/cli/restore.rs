@@ -19,7 +19,9 @@ use super::{Cli, CliError, ConnectArgs, EXIT_OK, EXIT_PARTIAL, SelectionArgs};
 use crate::client::models::User;
 use crate::client::{Client, Credentials, PortalUrl};
 use crate::engine::archive::manifest::Outcome;
-use crate::engine::package::import::{Staged, check_package_path, default_staging_root, stage};
+use crate::engine::package::import::{
+    Staged, check_package_path, default_staging_root, stage_with_cancel,
+};
 use crate::engine::package::reader::ReadLimits;
 use crate::engine::restore::context::Tuning;
 use crate::engine::restore::plan::{OnConflict, PlanInput};
@@ -86,11 +88,27 @@ pub async fn run(cli: &Cli, args: &RestoreArgs) -> Result<i32, CliError> {
         ));
     }
     let on_conflict: OnConflict = args.on_conflict.parse().map_err(CliError::usage)?;
+    // Ctrl-C stops staging (cleanly: nothing half-staged is left) and the restore alike.
+    let cancel = CancellationToken::new();
+    let ctrl_c = cancel.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            ctrl_c.cancel();
+        }
+    });
     let staged = match &args.package {
-        Some(package) => Some(stage_package(package, args.staging.clone(), args.json).await?),
+        Some(package) => {
+            Some(stage_package(package, args.staging.clone(), args.json, &cancel).await?)
+        }
         None => None,
     };
-    let (client, me, default_dest) = target(cli, args).await?;
+    // Signing in is raced against Ctrl-C: the handler above replaced the default of exiting.
+    let (client, me, default_dest) = tokio::select! {
+        t = target(cli, args) => t?,
+        _ = cancel.cancelled() => {
+            return Err(CliError::failure("cancelled before the restore started; nothing was changed"));
+        }
+    };
     let (dest, snapshot) = match staged {
         Some(s) => (s.dest, Some(s.snapshot)),
         None => (
@@ -117,13 +135,6 @@ pub async fn run(cli: &Cli, args: &RestoreArgs) -> Result<i32, CliError> {
             ..Tuning::default()
         },
     };
-    let cancel = CancellationToken::new();
-    let ctrl_c = cancel.clone();
-    tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            ctrl_c.cancel();
-        }
-    });
     let sink = CliSink::new("restore");
     let report = run_restore(&client, &me, &options, &sink, &cancel)
         .await
@@ -190,20 +201,24 @@ pub async fn run(cli: &Cli, args: &RestoreArgs) -> Result<i32, CliError> {
 }
 
 /// Stages a package (on a blocking thread) and prints `staged N items from FILE` (to stderr with
-/// `--json`, so stdout stays one JSON document).
+/// `--json`, so stdout stays one JSON document). `cancel` (Ctrl-C) stops the staging, which
+/// then removes its scratch folder and `.partial` snapshot.
 async fn stage_package(
     package: &Path,
     staging: Option<PathBuf>,
     json: bool,
+    cancel: &CancellationToken,
 ) -> Result<Staged, CliError> {
     let limits = ReadLimits::from_env().map_err(|e| CliError::usage(e.to_string()))?;
     check_package_path(package).map_err(CliError::usage)?;
     let root = staging.unwrap_or_else(default_staging_root);
     let file = package.to_path_buf();
-    let staged = tokio::task::spawn_blocking(move || stage(&file, &root, &limits))
-        .await
-        .map_err(|e| CliError::failure(format!("staging stopped: {e}")))?
-        .map_err(CliError::failure)?;
+    let token = cancel.clone();
+    let staged =
+        tokio::task::spawn_blocking(move || stage_with_cancel(&file, &root, &limits, &token))
+            .await
+            .map_err(|e| CliError::failure(format!("staging stopped: {e}")))?
+            .map_err(CliError::failure)?;
     let line = format!(
         "staged {} items from {}{}",
         staged.items,

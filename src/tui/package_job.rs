@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 use super::executor::Connection;
 use super::restore_job::{self, RestoreRequest};
 use crate::app::restore::{PackageContents, PackageFile, PackageItem, check_typed_path};
-use crate::engine::package::import::stage;
+use crate::engine::package::import::stage_with_cancel;
 use crate::engine::package::inspect::inspect;
 use crate::engine::package::reader::ReadLimits;
 use crate::engine::package::write::write_package;
@@ -143,7 +143,8 @@ pub struct PackageRestore {
 
 /// Stages the package as a snapshot (blocking thread), then restores it with the restore job
 /// (progress per item through `sink`). Staging errors, including refusals of hostile
-/// packages, end the job with that error.
+/// packages, end the job with that error. `cancel` also stops the staging itself (between tar
+/// entries, every few MB and between items), which then leaves nothing staged behind.
 pub async fn restore_package(
     conn: &Connection,
     req: PackageRestore,
@@ -155,9 +156,10 @@ pub async fn restore_package(
     tracing::info!("restore #{job}: staging package {name}");
     let package = req.package.clone();
     let root = req.staging_root.clone();
+    let token = cancel.clone();
     let staged = tokio::task::spawn_blocking(move || {
         let limits = ReadLimits::from_env().map_err(|e| e.to_string())?;
-        stage(&package, &root, &limits)
+        stage_with_cancel(&package, &root, &limits, &token)
     })
     .await
     .map_err(|e| format!("staging {name} crashed: {e}"))??;

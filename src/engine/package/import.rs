@@ -6,6 +6,10 @@
 //! item archive ([`item`]), the manifest is written last and the snapshot renamed from
 //! `.partial`, then the scratch folder is removed. The staging destination is keyed by the
 //! package's sha256, and a complete staged snapshot of the same package is reused.
+//!
+//! [`stage_with_cancel`] stops between tar entries, every few MB of a long copy and between
+//! items once asked; it then removes the scratch folder and the `.partial` snapshot, so nothing
+//! is left that looks staged.
 
 mod item;
 
@@ -14,12 +18,12 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 
 use super::gml;
-use super::reader::{self, ReadLimits};
+use super::reader::{self, CANCEL_CHECK_BYTES, Cancel, PackageError, ReadLimits};
 use crate::engine::archive::destination::Destination;
 use crate::engine::archive::manifest::{
     ChangeMarkers, FORMAT, Manifest, ManifestItem, Outcome, VERSION,
 };
-use crate::engine::archive::writer::hash_file;
+use crate::engine::archive::writer::hex;
 use crate::engine::storage::local::sync_dir;
 
 /// A package converted into a snapshot of a staging destination.
@@ -76,10 +80,33 @@ pub fn check_package_path(package: &Path) -> Result<(), String> {
 /// Checks `package` with the safe reader and converts it into a snapshot under
 /// `staging_root` (blocking; run it on a blocking thread).
 pub fn stage(package: &Path, staging_root: &Path, limits: &ReadLimits) -> Result<Staged, String> {
+    stage_with_cancel(package, staging_root, limits, reader::never())
+}
+
+/// The error of a cancelled staging: it names the package and says nothing was staged.
+pub fn cancelled_error(package: &Path) -> String {
+    format!(
+        "staging {} cancelled: nothing was staged",
+        package.display()
+    )
+}
+
+/// [`stage`], asking `cancel` while hashing and extracting (between tar entries and every
+/// [`CANCEL_CHECK_BYTES`] of a file) and converting (between items and archive entries). Once
+/// it answers true, the scratch folder and the `.partial` snapshot are removed and
+/// [`cancelled_error`] returned (a complete staged snapshot found first is still returned).
+pub fn stage_with_cancel(
+    package: &Path,
+    staging_root: &Path,
+    limits: &ReadLimits,
+    cancel: &dyn Cancel,
+) -> Result<Staged, String> {
     check_package_path(package)?;
+    if cancel.is_cancelled() {
+        return Err(cancelled_error(package));
+    }
     let name = reader::package_name(package).map_err(|e| e.to_string())?;
-    let (_, sha256) =
-        hash_file(package).map_err(|e| format!("cannot read {}: {e}", package.display()))?;
+    let sha256 = hash_package(package, cancel)?;
     let key = &sha256[..16];
     let dest_root = staging_root.join(key);
     if let Some(staged) = reusable(&dest_root, &sha256)? {
@@ -93,8 +120,11 @@ pub fn stage(package: &Path, staging_root: &Path, limits: &ReadLimits) -> Result
     let _ = std::fs::remove_dir_all(&scratch);
     std::fs::create_dir(&scratch)
         .map_err(|e| format!("cannot create {}: {e}", scratch.display()))?;
-    let result = reader::extract(package, &scratch, limits)
+    let result = reader::extract_with_cancel(package, &scratch, limits, cancel)
         .map_err(|e| {
+            if let PackageError::Cancelled { .. } = e {
+                return cancelled_error(package);
+            }
             // Most reader errors start with the package path already.
             let shown = package.display().to_string();
             let e = e.to_string();
@@ -104,9 +134,35 @@ pub fn stage(package: &Path, staging_root: &Path, limits: &ReadLimits) -> Result
                 format!("{shown}: {e}")
             }
         })
-        .and_then(|root| convert(&root, &dest_root, &name, &sha256, package));
+        .and_then(|root| convert(&root, &dest_root, &name, &sha256, package, cancel));
     let _ = std::fs::remove_dir_all(&scratch);
     result
+}
+
+/// The package's sha256 (hex), asking `cancel` every [`CANCEL_CHECK_BYTES`].
+fn hash_package(package: &Path, cancel: &dyn Cancel) -> Result<String, String> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let err = |e: std::io::Error| format!("cannot read {}: {e}", package.display());
+    let mut file = std::fs::File::open(package).map_err(err)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 256 * 1024];
+    let mut since_check = 0u64;
+    loop {
+        if since_check >= CANCEL_CHECK_BYTES {
+            since_check = 0;
+            if cancel.is_cancelled() {
+                return Err(cancelled_error(package));
+            }
+        }
+        let n = file.read(&mut buf).map_err(err)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        since_check += n as u64;
+    }
+    Ok(hex(&hasher.finalize()))
 }
 
 /// Removes scratch folders (`.extract-<key>-<pid>`) of staging runs whose process is gone
@@ -167,6 +223,7 @@ fn convert(
     name: &str,
     sha256: &str,
     package: &Path,
+    cancel: &dyn Cancel,
 ) -> Result<Staged, String> {
     let manifest = read_json(
         &root.join("manifest.json"),
@@ -194,6 +251,9 @@ fn convert(
         .trim_end_matches('/')
         .to_string();
 
+    if cancel.is_cancelled() {
+        return Err(cancelled_error(package));
+    }
     let dest = Destination::open_or_create(dest_root)?;
     let _lock = dest.lock()?;
     // Another process may have finished staging the same package meanwhile.
@@ -207,74 +267,33 @@ fn convert(
     let (snapshot, partial) = dest.new_snapshot(now);
     std::fs::create_dir_all(&partial)
         .map_err(|e| format!("cannot create {}: {e}", partial.display()))?;
-
-    let ctx = item::Package { root, name, graph };
-    let mut items = Vec::new();
-    let mut dirs = std::collections::BTreeSet::new();
-    for (id, entry) in &listed {
-        let title = entry.get("title").and_then(Value::as_str).unwrap_or(id);
-        let item_type = entry.get("type").and_then(Value::as_str).unwrap_or("");
-        let mut m = ManifestItem {
-            id: id.clone(),
-            title: title.to_string(),
-            item_type: item_type.to_string(),
-            owner: String::new(),
-            folder: None,
-            modified: 0,
-            markers: ChangeMarkers::default(),
-            outcome: Outcome::Failed,
-            reason: None,
-            archive: None,
-            size: 0,
-            sha256: None,
-            reused: false,
-            parts: Vec::new(),
-            feature_counts: Default::default(),
-            attachment_counts: Default::default(),
-            notes: Vec::new(),
-        };
-        // Ids name folders: one that is a path (`..`, absolute) must not reach outside the
-        // extracted package.
-        if !super::write::valid_id(id) {
-            m.reason = Some(format!(
-                "not a valid item id {id:?} in {name}/manifest.json: item ids are letters and digits; left out"
-            ));
-            items.push(m);
-            continue;
+    let result = convert_items(
+        &listed,
+        &item::Package {
+            root,
+            name,
+            graph,
+            cancel,
+        },
+        &partial,
+        package,
+    )
+    .and_then(|(items, dirs)| {
+        if cancel.is_cancelled() {
+            return Err(cancelled_error(package));
         }
-        if !root.join(id).is_dir() {
-            m.reason = Some(format!(
-                "not in the package: the manifest lists it but {name}/{id}/ is missing (Esri's export drops items it could not export)"
-            ));
-            items.push(m);
-            continue;
+        for dir in &dirs {
+            sync_dir(dir).map_err(|e| format!("cannot sync {}: {e}", dir.display()))?;
         }
-        match ctx.convert(id, &partial) {
-            Ok(done) => {
-                m.title = done.title;
-                m.item_type = done.item_type;
-                m.owner = done.owner;
-                m.folder = done.folder;
-                m.modified = done.modified;
-                m.markers.item_modified = done.modified;
-                m.outcome = Outcome::Ok;
-                m.size = done.info.size;
-                m.sha256 = Some(done.info.sha256);
-                m.parts = done.info.parts.into_iter().map(|p| p.name).collect();
-                m.feature_counts = done.feature_counts;
-                m.notes = done.notes;
-                if let Some(dir) = done.info.path.parent() {
-                    dirs.insert(dir.to_path_buf());
-                }
-                m.archive = Some(done.rel);
-            }
-            Err(e) => m.reason = Some(e),
+        Ok(items)
+    });
+    let items = match result {
+        Ok(items) => items,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&partial);
+            return Err(e);
         }
-        items.push(m);
-    }
-    for dir in &dirs {
-        sync_dir(dir).map_err(|e| format!("cannot sync {}: {e}", dir.display()))?;
-    }
+    };
     let stamp = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let mut manifest = Manifest {
         format: FORMAT.into(),
@@ -312,4 +331,83 @@ fn convert(
         items: count,
         reused: false,
     })
+}
+
+/// The staged manifest's items, converting each listed item with `ctx` into `partial`, and the
+/// folders written to; the cancelled error once `ctx.cancel` answers true.
+fn convert_items(
+    listed: &serde_json::Map<String, Value>,
+    ctx: &item::Package,
+    partial: &Path,
+    package: &Path,
+) -> Result<(Vec<ManifestItem>, std::collections::BTreeSet<PathBuf>), String> {
+    let name = ctx.name;
+    let mut items = Vec::new();
+    let mut dirs = std::collections::BTreeSet::new();
+    for (id, entry) in listed {
+        if ctx.cancel.is_cancelled() {
+            return Err(cancelled_error(package));
+        }
+        let title = entry.get("title").and_then(Value::as_str).unwrap_or(id);
+        let item_type = entry.get("type").and_then(Value::as_str).unwrap_or("");
+        let mut m = ManifestItem {
+            id: id.clone(),
+            title: title.to_string(),
+            item_type: item_type.to_string(),
+            owner: String::new(),
+            folder: None,
+            modified: 0,
+            markers: ChangeMarkers::default(),
+            outcome: Outcome::Failed,
+            reason: None,
+            archive: None,
+            size: 0,
+            sha256: None,
+            reused: false,
+            parts: Vec::new(),
+            feature_counts: Default::default(),
+            attachment_counts: Default::default(),
+            notes: Vec::new(),
+        };
+        // Ids name folders: one that is a path (`..`, absolute) must not reach outside the
+        // extracted package.
+        if !super::write::valid_id(id) {
+            m.reason = Some(format!(
+                "not a valid item id {id:?} in {name}/manifest.json: item ids are letters and digits; left out"
+            ));
+            items.push(m);
+            continue;
+        }
+        if !ctx.root.join(id).is_dir() {
+            m.reason = Some(format!(
+                "not in the package: the manifest lists it but {name}/{id}/ is missing (Esri's export drops items it could not export)"
+            ));
+            items.push(m);
+            continue;
+        }
+        match ctx.convert(id, partial) {
+            Ok(done) => {
+                m.title = done.title;
+                m.item_type = done.item_type;
+                m.owner = done.owner;
+                m.folder = done.folder;
+                m.modified = done.modified;
+                m.markers.item_modified = done.modified;
+                m.outcome = Outcome::Ok;
+                m.size = done.info.size;
+                m.sha256 = Some(done.info.sha256);
+                m.parts = done.info.parts.into_iter().map(|p| p.name).collect();
+                m.feature_counts = done.feature_counts;
+                m.notes = done.notes;
+                if let Some(dir) = done.info.path.parent() {
+                    dirs.insert(dir.to_path_buf());
+                }
+                m.archive = Some(done.rel);
+            }
+            Err(_) if ctx.cancel.is_cancelled() => return Err(cancelled_error(package)),
+            Err(e) => m.reason = Some(e),
+        }
+        items.push(m);
+    }
+    Ok((items, dirs))
 }

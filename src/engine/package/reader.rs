@@ -15,9 +15,11 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use flate2::read::GzDecoder;
 use tar::EntryType;
+use tokio_util::sync::CancellationToken;
 
 /// Env var: the cap on uncompressed bytes (default 20 GiB).
 pub const ENV_MAX_BYTES: &str = "AGOL_PACKAGE_MAX_BYTES";
@@ -35,6 +37,40 @@ const MAX_HEADER_BYTES: u64 = 1024 * 1024;
 const MAX_PATH_BYTES: usize = 4096;
 /// The longest path component accepted, in bytes.
 const MAX_COMPONENT_BYTES: usize = 255;
+
+/// How many bytes of one file are copied between two cancel checks.
+pub const CANCEL_CHECK_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Asked between steps of a long package job (between tar entries, every
+/// [`CANCEL_CHECK_BYTES`] of a long copy, between items) whether to stop.
+pub trait Cancel: Sync {
+    /// True once the job should stop.
+    fn is_cancelled(&self) -> bool;
+}
+
+impl Cancel for AtomicBool {
+    fn is_cancelled(&self) -> bool {
+        self.load(Ordering::Relaxed)
+    }
+}
+
+impl Cancel for CancellationToken {
+    fn is_cancelled(&self) -> bool {
+        CancellationToken::is_cancelled(self)
+    }
+}
+
+impl<F: Fn() -> bool + Sync> Cancel for F {
+    fn is_cancelled(&self) -> bool {
+        self()
+    }
+}
+
+/// A [`Cancel`] that never cancels.
+pub fn never() -> &'static dyn Cancel {
+    static NEVER: AtomicBool = AtomicBool::new(false);
+    &NEVER
+}
 
 /// How much a package may hold before it is refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -167,6 +203,12 @@ pub enum PackageError {
         /// The entry being read when the ratio was exceeded.
         entry: String,
     },
+    /// The job was cancelled while reading the package.
+    #[error("{path}: cancelled while reading the package")]
+    Cancelled {
+        /// The package file.
+        path: PathBuf,
+    },
     /// The extraction target already holds the package folder.
     #[error("{path}: already exists; extraction needs a fresh target")]
     TargetExists {
@@ -247,7 +289,7 @@ pub fn scan(path: &Path, limits: &ReadLimits) -> Result<PackageListing, PackageE
         name: name.clone(),
         ..PackageListing::default()
     };
-    walk(path, &name, limits, |entry, reader| {
+    walk(path, &name, limits, never(), |entry, reader| {
         if entry.kind == EntryKind::File && is_small_file(&entry.path) {
             if entry.size > limits.max_small_file_bytes {
                 return Err(StreamError::Package(PackageError::Refused {
@@ -271,6 +313,18 @@ pub fn scan(path: &Path, limits: &ReadLimits) -> Result<PackageListing, PackageE
 /// Extracts the package below `target` (which must exist) into `target/<name>/`, checking every
 /// entry first; returns that folder. On any error the partly written folder is removed.
 pub fn extract(path: &Path, target: &Path, limits: &ReadLimits) -> Result<PathBuf, PackageError> {
+    extract_with_cancel(path, target, limits, never())
+}
+
+/// [`extract`], asking `cancel` before every entry and every [`CANCEL_CHECK_BYTES`] of a file;
+/// once it answers true, the partly written folder is removed and
+/// [`PackageError::Cancelled`] returned.
+pub fn extract_with_cancel(
+    path: &Path,
+    target: &Path,
+    limits: &ReadLimits,
+    cancel: &dyn Cancel,
+) -> Result<PathBuf, PackageError> {
     let name = package_name(path)?;
     let root = target.join(&name);
     match fs::create_dir(&root) {
@@ -281,7 +335,10 @@ pub fn extract(path: &Path, target: &Path, limits: &ReadLimits) -> Result<PathBu
         Err(source) => return Err(PackageError::Io { path: root, source }),
     }
     let mut made: BTreeSet<String> = BTreeSet::new();
-    let result = walk(path, &name, limits, |entry, reader| {
+    let cancelled = || PackageError::Cancelled {
+        path: path.to_path_buf(),
+    };
+    let result = walk(path, &name, limits, cancel, |entry, reader| {
         let parts: Vec<&str> = entry.path.split('/').collect();
         let dirs = match entry.kind {
             EntryKind::Dir => &parts[..],
@@ -313,11 +370,19 @@ pub fn extract(path: &Path, target: &Path, limits: &ReadLimits) -> Result<PathBu
                     source,
                 })?;
             let mut buf = vec![0u8; 64 * 1024];
+            let mut since_check = 0u64;
             loop {
+                if since_check >= CANCEL_CHECK_BYTES {
+                    since_check = 0;
+                    if cancel.is_cancelled() {
+                        return Err(StreamError::Package(cancelled()));
+                    }
+                }
                 let n = reader.read(&mut buf).map_err(StreamError::Io)?;
                 if n == 0 {
                     break;
                 }
+                since_check += n as u64;
                 out.write_all(&buf[..n])
                     .map_err(|source| PackageError::Io {
                         path: file_path.clone(),
@@ -426,7 +491,14 @@ impl<R: Read> Read for Capped<R> {
 }
 
 /// Streams the package, checks each entry and hands accepted ones to `visit`.
-fn walk<F>(path: &Path, name: &str, limits: &ReadLimits, mut visit: F) -> Result<(), PackageError>
+/// `cancel` is asked before each entry.
+fn walk<F>(
+    path: &Path,
+    name: &str,
+    limits: &ReadLimits,
+    cancel: &dyn Cancel,
+    mut visit: F,
+) -> Result<(), PackageError>
 where
     F: FnMut(&PackageEntry, &mut dyn Read) -> Result<(), StreamError>,
 {
@@ -490,6 +562,11 @@ where
     let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut count: u64 = 0;
     for entry in entries {
+        if cancel.is_cancelled() {
+            return Err(PackageError::Cancelled {
+                path: path.to_path_buf(),
+            });
+        }
         let mut entry = entry.map_err(|e| stream_error(e, &current))?;
         // The data of this entry, then at most MAX_HEADER_BYTES of headers before the next one.
         let padded = entry.size().div_ceil(512).saturating_mul(512);

@@ -11,6 +11,7 @@ use crate::engine::archive::manifest::{FORMAT, VERSION};
 use crate::engine::archive::names::{item_archive_path, safe_entry_path};
 use crate::engine::archive::writer::{ArchiveInfo, ItemArchiveWriter};
 use crate::engine::package::gml::Graph;
+use crate::engine::package::reader::{CANCEL_CHECK_BYTES, Cancel};
 use crate::engine::restore::plan::service_name_of;
 
 /// The extracted package being converted.
@@ -21,6 +22,8 @@ pub(super) struct Package<'a> {
     pub name: &'a str,
     /// The dependency graph, when the package has a readable one.
     pub graph: Option<Graph>,
+    /// Asked between archive entries and every [`CANCEL_CHECK_BYTES`] of a copied file.
+    pub cancel: &'a dyn Cancel,
 }
 
 /// A converted item.
@@ -34,6 +37,35 @@ pub(super) struct Converted {
     pub info: ArchiveInfo,
     pub feature_counts: BTreeMap<String, u64>,
     pub notes: Vec<String>,
+}
+
+/// Copies `source` into the archive entry `name`, streaming, asking `cancel` every
+/// [`CANCEL_CHECK_BYTES`]; fails once it answers true.
+fn copy_file(
+    w: &mut ItemArchiveWriter,
+    name: &str,
+    source: &Path,
+    cancel: &dyn Cancel,
+) -> std::io::Result<()> {
+    use std::io::{Read, Write};
+    let mut input = std::fs::File::open(source)?;
+    let mut part = w.start_part(name)?;
+    let mut buf = vec![0u8; 256 * 1024];
+    let mut since_check = 0u64;
+    loop {
+        if since_check >= CANCEL_CHECK_BYTES {
+            since_check = 0;
+            if cancel.is_cancelled() {
+                return Err(std::io::Error::other("cancelled"));
+            }
+        }
+        let n = input.read(&mut buf)?;
+        if n == 0 {
+            return Ok(());
+        }
+        part.write_all(&buf[..n])?;
+        since_check += n as u64;
+    }
 }
 
 /// Where an archive entry's bytes come from.
@@ -344,10 +376,13 @@ impl Package<'_> {
         let mut feature_counts = BTreeMap::new();
         let mut w = ItemArchiveWriter::create(&path).map_err(io)?;
         for (name, src) in &entries {
+            if self.cancel.is_cancelled() {
+                return Err(format!("item {id}: cancelled"));
+            }
             match src {
                 Src::Bytes(b) => w.add_bytes(name, b).map_err(io)?,
                 Src::File(p) => {
-                    w.add_file(name, p).map_err(|e| {
+                    copy_file(&mut w, name, p, self.cancel).map_err(|e| {
                         format!(
                             "item {id}: cannot copy {} into the archive: {e}",
                             p.display()
