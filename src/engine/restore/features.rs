@@ -367,6 +367,8 @@ async fn load_layer(
                 .get("supportsApplyEditsWithGlobalIds")
                 .and_then(Value::as_bool)
                 == Some(true));
+    // Old → new ids are only needed to re-attach attachments: without them memory stays flat.
+    let keep_map = def.get("hasAttachments").and_then(Value::as_bool) == Some(true);
     // Features stream from the archive in batches: memory never holds the whole layer.
     let mut batches =
         super::source::stream_features(archive.path(), &entry, ctx.options.feature_batch);
@@ -412,6 +414,9 @@ async fn load_layer(
                 ));
             }
             let Some(new) = r.object_id else { continue };
+            if !keep_map {
+                continue;
+            }
             if let Some(o) = old_oid {
                 map.by_oid.insert(o, new);
             }

@@ -187,17 +187,31 @@ pub(crate) fn plan(
     if layer.view_source.is_some() || layer.lazy.is_some() {
         return Err(not_supported());
     }
-    let mut seen: HashSet<String> = layer
-        .global_id_field
-        .as_ref()
-        .map(|g| {
-            layer
-                .features
-                .iter()
-                .filter_map(|f| f.attrs.get(g).and_then(Value::as_str).map(norm_guid))
-                .collect()
-        })
-        .unwrap_or_default();
+    // GlobalIDs the adds bring, checked against the layer in one pass (no set of the whole
+    // layer per request: a restore sends many batches into a large layer).
+    let mut seen: HashSet<String> = HashSet::new();
+    if let (Some(g), true) = (&layer.global_id_field, opts.use_global_ids) {
+        let incoming: HashSet<String> = array(adds)
+            .iter()
+            .filter_map(|v| {
+                v["attributes"]
+                    .as_object()
+                    .and_then(|a| a.iter().find(|(k, _)| k.eq_ignore_ascii_case(g)))
+                    .and_then(|(_, v)| v.as_str())
+                    .map(norm_guid)
+            })
+            .collect();
+        if !incoming.is_empty() {
+            seen.extend(
+                layer
+                    .features
+                    .iter()
+                    .filter_map(|f| f.attrs.get(g).and_then(Value::as_str))
+                    .map(norm_guid)
+                    .filter(|id| incoming.contains(id)),
+            );
+        }
+    }
     let mut plan = Plan {
         adds: Vec::new(),
         updates: Vec::new(),

@@ -166,6 +166,26 @@ async fn create_define_load_attach_and_view_end_to_end() {
     .await;
     assert_eq!(q["features"][0]["attributes"]["GlobalID"], gid);
     assert_eq!(q["features"][0]["geometry"]["x"], 1.0);
+    // A GlobalID the layer already has (other case, no braces, lower-case field name) is refused.
+    let again =
+        json!([{"attributes": {"Name": "H4", "globalid": "2a1b3c4d-0000-4000-8000-000000000001"}}]);
+    let dup = post(
+        &format!("{url}/3/applyEdits"),
+        &tok,
+        &[
+            ("adds", &again.to_string()),
+            ("useGlobalIds", "true"),
+            ("rollbackOnFailure", "false"),
+        ],
+    )
+    .await;
+    assert_eq!(dup["addResults"][0]["success"], false, "{dup}");
+    assert!(
+        dup["addResults"][0]["error"]["description"]
+            .as_str()
+            .is_some_and(|d| d.contains("already exists")),
+        "{dup}"
+    );
 
     let photo = b"\xFF\xD8\xFF fake jpeg".to_vec();
     let att = post_multipart(
