@@ -239,10 +239,13 @@ impl Layer {
         self.geometry_type.is_some()
     }
 
-    /// The next object id to assign (never reused after deletes).
+    /// The next object id to assign (never reused after deletes). Features are only added
+    /// through here once a layer is built, so the rows are scanned once, not on every add.
     pub(crate) fn next_oid(&mut self) -> i64 {
-        let max = self.features.iter().map(|f| f.oid).max().unwrap_or(0);
-        self.oid_seq = self.oid_seq.max(max) + 1;
+        if self.oid_seq == 0 {
+            self.oid_seq = self.features.iter().map(|f| f.oid).max().unwrap_or(0);
+        }
+        self.oid_seq += 1;
         self.oid_seq
     }
 

@@ -57,7 +57,7 @@ fn rows_into(layer: &mut Layer, v: &Value) -> Result<(), String> {
         });
     }
     layer.features.sort_by_key(|f| f.oid);
-    layer.oid_seq = layer.features.last().map_or(0, |f| f.oid);
+    layer.oid_seq = layer.features.iter().map(|f| f.oid).max().unwrap_or(0);
     let gid_field = layer.global_id_field.clone();
     let parent_by_gid = |gid: &str| {
         let field = gid_field.as_deref()?;
