@@ -6,7 +6,7 @@
 #  2. `restore --package --dry-run --staging DIR`: the package is staged (unpacked to a snapshot)
 #     and the restore planned, signed in to the same fake portal.
 #  3. a real `restore --package` of the big layer alone into the same org with --on-conflict copy,
-#     interrupted (SIGINT, SIGKILL 20 s later) after RESTORE_TIMEOUT seconds (default 240) and then
+#     interrupted (SIGINT, SIGKILL 20 s later) after RESTORE_TIMEOUT seconds (default 600) and then
 #     reported as not completed.
 # Peak RSS comes from GNU time (`time -f %M`); without it the script stops with exit 2.
 # Sizes can be lowered for a quick look: FILE_BYTES=$((64<<20)) FEATURES=50000
@@ -18,7 +18,7 @@ if ! /usr/bin/env time -f "%M" -o /dev/null true 2>/dev/null; then
 fi
 FILE_BYTES="${FILE_BYTES:-1073741824}"
 FEATURES="${FEATURES:-500000}"
-RESTORE_TIMEOUT="${RESTORE_TIMEOUT:-240}"
+RESTORE_TIMEOUT="${RESTORE_TIMEOUT:-600}"
 FILE_ID=0718293a4b5c6d7e8f90a1b2c3d4e5f6
 LAYER_ID=f60718293a4b5c6d7e8f90a1b2c3d4e5
 cargo build -q --release --bin agol-tui
@@ -98,7 +98,7 @@ if [ "$LAST_RC" -eq 124 ] || [ "$LAST_RC" -eq 137 ]; then
   [ "$LAST_RC" -eq 137 ] && how="SIGINT did not stop it; killed 20 s later" || how="it stopped on SIGINT"
   echo "   NOT COMPLETED in ${RESTORE_TIMEOUT} s (RESTORE_TIMEOUT; $how); last lines:"
   tail -n 3 "$work/err.txt" | sed 's/^/     /'
-  echo "   the fake portal's applyEdits builds a set of every GlobalID of the layer per call (O(n) per batch, O(n^2) per layer),"
+  echo "   the fake portal checks every added GlobalID against the whole layer per applyEdits call (O(n) per batch),"
   echo "   so features/s falls as the copy grows (agol-tui itself is mostly idle waiting on it)"
 else
   printf '%-44s %8.0f features/s\n' "" "$(echo "$FEATURES / $LAST_SECS" | bc -l)"
