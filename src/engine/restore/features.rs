@@ -618,33 +618,17 @@ pub async fn overwrite_service(
         }
     }
 
-    let remap = ctx.remap();
-    let (thumbnail, metadata) = side_files(&mut archive, &ctx.spool)?;
-    let mut p = metadata_params(&item, &remap, false);
-    if let Some(data) = archive
-        .has("data.json")
-        .then(|| archive.read("data.json"))
-        .transpose()?
-    {
-        p.push((
-            "text".into(),
-            remap.rewrite(&String::from_utf8_lossy(&data)).text,
-        ));
-    }
-    ctx.client
-        .update_item(
-            owner,
-            target_id,
-            &ItemWrite {
-                params: p,
-                thumbnail,
-                metadata,
-            },
-            &ItemContent::None,
-        )
-        .await
-        .map_err(|e| format!("update: {e}"))?;
-    resources(ctx, &mut archive, owner, target_id, &remap, true, notes).await?;
+    dress_service_item(ctx, &mut archive, &item, owner, target_id).await?;
+    resources(
+        ctx,
+        &mut archive,
+        owner,
+        target_id,
+        &ctx.remap(),
+        true,
+        notes,
+    )
+    .await?;
     sharing(ctx, &mut archive, owner, target_id, notes).await?;
     Ok(outcome)
 }
