@@ -702,3 +702,102 @@ async fn a_damaged_entry_mid_stream_leaves_no_package_behind() {
     );
     assert!(leftovers(&outdir).is_empty(), "{:?}", leftovers(&outdir));
 }
+
+/// No password or token in anything a package backup and a package restore leave behind: the
+/// package (every tar entry, decompressed), the staged snapshot's archives, the journals, logs
+/// and the command output.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_secret_in_packages_staged_snapshots_or_output() {
+    let a = common::fake().await;
+    let b = common::empty_fake().await;
+    let home = tempfile::tempdir().unwrap();
+    let (dest, out) =
+        common::backup_all_with_binary(&a, home.path(), &["--format", "contentexport", "-vv"])
+            .await;
+    let package = std::fs::read_dir(dest.join("packages"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let mut restore = common::agol(
+        &a,
+        home.path(),
+        &[
+            "restore",
+            "--package",
+            package.to_str().unwrap(),
+            "--all",
+            "-vv",
+        ],
+    );
+    common::target(&mut restore, &b);
+    let restored = common::run(restore).await;
+    assert!(
+        matches!(restored.status.code(), Some(0 | 3)),
+        "{}",
+        common::text(&restored)
+    );
+
+    let mut secrets: Vec<String> = a
+        .requests()
+        .into_iter()
+        .chain(b.requests())
+        .filter_map(|r| r.token)
+        .collect();
+    secrets.sort();
+    secrets.dedup();
+    assert!(!secrets.is_empty());
+    secrets.push(agol_tui::fake::sample::ADMIN_PASSWORD.to_string());
+    let mut texts = vec![
+        ("backup output".to_string(), common::text(&out)),
+        ("restore output".to_string(), common::text(&restored)),
+    ];
+    let (mut zips, mut packages) = (0, 0);
+    for file in common::walk(home.path()) {
+        let bytes = std::fs::read(&file).unwrap();
+        let ext = file.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if ext == "zip" {
+            zips += 1;
+            let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+            for i in 0..zip.len() {
+                let mut entry = zip.by_index(i).unwrap();
+                let mut content = Vec::new();
+                entry.read_to_end(&mut content).unwrap();
+                texts.push((
+                    format!("{i} in {}", file.display()),
+                    String::from_utf8_lossy(&content).to_string(),
+                ));
+            }
+        } else if ext == "contentexport" {
+            packages += 1;
+            let mut tar = Vec::new();
+            flate2::read::GzDecoder::new(&bytes[..])
+                .read_to_end(&mut tar)
+                .unwrap();
+            texts.push((
+                file.display().to_string(),
+                String::from_utf8_lossy(&tar).to_string(),
+            ));
+        } else {
+            texts.push((
+                file.display().to_string(),
+                String::from_utf8_lossy(&bytes).to_string(),
+            ));
+        }
+    }
+    assert_eq!(packages, 1, "the package was searched");
+    assert!(
+        zips > 40,
+        "the snapshot's and the staged snapshot's archives were searched ({zips})"
+    );
+    assert!(
+        texts.iter().any(|(n, _)| n.ends_with(".jsonl")),
+        "journals searched"
+    );
+    for (name, body) in &texts {
+        for s in &secrets {
+            assert!(!body.contains(s.as_str()), "a secret is in {name}");
+        }
+    }
+}
