@@ -185,13 +185,7 @@ pub async fn restore_service(
             load_layers(ctx, &mut archive, &new_url, &defs, planned, expected, sink).await?;
     }
     for (id, _) in &defs {
-        let got = ctx
-            .client
-            .feature_count(&format!("{new_url}/{id}"))
-            .await
-            .map_err(|e| format!("count of layer {id}: {e}"))?;
-        let want = expected.get(&id.to_string()).copied().unwrap_or(got);
-        outcome.counts.insert(id.to_string(), (want, got));
+        let (want, got) = count_layer(ctx, &new_url, *id, expected, &mut outcome).await?;
         if !is_view && got != want {
             return Err(format!(
                 "layer {id}: {got} features in the target, {want} in the snapshot"
@@ -215,6 +209,25 @@ pub async fn restore_service(
     .await?;
     sharing(ctx, &mut archive, owner, &created.item_id, notes).await?;
     Ok((created.item_id, outcome))
+}
+
+/// Counts layer `id` of the service at `url` and records (expected, found) in `outcome`; the
+/// expected count is the snapshot's, or what was found when the snapshot has none.
+pub(super) async fn count_layer(
+    ctx: &Ctx<'_>,
+    url: &str,
+    id: i64,
+    expected: &BTreeMap<String, u64>,
+    outcome: &mut ServiceOutcome,
+) -> Result<(u64, u64), String> {
+    let got = ctx
+        .client
+        .feature_count(&format!("{url}/{id}"))
+        .await
+        .map_err(|e| format!("count of layer {id}: {e}"))?;
+    let want = expected.get(&id.to_string()).copied().unwrap_or(got);
+    outcome.counts.insert(id.to_string(), (want, got));
+    Ok((want, got))
 }
 
 /// Gives a newly made service item (createService or publish name it after the service) the
@@ -603,13 +616,7 @@ pub async fn overwrite_service(
         outcome.attachments =
             load_layers(ctx, &mut archive, &url, &defs, planned, expected, sink).await?;
         for (id, _) in &defs {
-            let got = ctx
-                .client
-                .feature_count(&format!("{url}/{id}"))
-                .await
-                .map_err(|e| format!("count of layer {id}: {e}"))?;
-            let want = expected.get(&id.to_string()).copied().unwrap_or(got);
-            outcome.counts.insert(id.to_string(), (want, got));
+            let (want, got) = count_layer(ctx, &url, *id, expected, &mut outcome).await?;
             if got != want {
                 return Err(format!(
                     "layer {id}: {got} features in the target, {want} in the snapshot"

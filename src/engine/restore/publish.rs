@@ -12,7 +12,7 @@ use std::time::Duration;
 use serde_json::{Map, Value, json};
 
 use super::context::Ctx;
-use super::features::{ServiceOutcome, dress_service_item, layer_ids};
+use super::features::{ServiceOutcome, count_layer, dress_service_item, layer_ids};
 use super::items::{resources, sharing, upload_parts};
 use super::plan::PlannedItem;
 use super::source::ItemArchive;
@@ -225,13 +225,7 @@ pub async fn publish_service(
                 ));
             }
         }
-        let got = ctx
-            .client
-            .feature_count(&layer_url)
-            .await
-            .map_err(|e| format!("count of layer {id}: {e}"))?;
-        let want = expected.get(&id.to_string()).copied().unwrap_or(got);
-        outcome.counts.insert(id.to_string(), (want, got));
+        let (want, got) = count_layer(ctx, &new_url, *id, expected, &mut outcome).await?;
         if got != want {
             return Err(format!(
                 "layer {id}: {got} features in the published service, {want} in the snapshot"
