@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use agol_tui::engine::archive::destination::Destination;
 use agol_tui::engine::archive::verify::verify_snapshot;
-use agol_tui::fake::sample;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn backup_exit_codes_pings_snapshots_and_verify_of_a_flipped_byte() {
@@ -238,7 +237,6 @@ async fn sigkill_at_any_moment_leaves_earlier_snapshots_intact_and_the_next_run_
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_password_or_token_in_any_archive_manifest_log_or_restore_journal() {
-    use std::io::Read;
     let a = common::fake().await;
     let b = common::empty_fake().await;
     let home = tempfile::tempdir().unwrap();
@@ -257,42 +255,18 @@ async fn no_password_or_token_in_any_archive_manifest_log_or_restore_journal() {
         common::text(&restored)
     );
 
-    let mut secrets: Vec<String> = a
-        .requests()
-        .into_iter()
-        .chain(b.requests())
-        .filter_map(|r| r.token)
-        .collect();
-    secrets.sort();
-    secrets.dedup();
-    assert!(!secrets.is_empty());
-    secrets.push(sample::ADMIN_PASSWORD.to_string());
+    let secrets = common::secrets_of(&[&a, &b]);
     let mut texts = vec![
         ("backup output".to_string(), common::text(&out)),
         ("restore output".to_string(), common::text(&restored)),
     ];
-    let mut zips = 0;
-    for file in common::walk(home.path()) {
-        let bytes = std::fs::read(&file).unwrap();
-        if file.extension().is_some_and(|e| e == "zip") {
-            zips += 1;
-            let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-            for i in 0..zip.len() {
-                let mut entry = zip.by_index(i).unwrap();
-                let mut content = Vec::new();
-                entry.read_to_end(&mut content).unwrap();
-                texts.push((
-                    format!("{} in {}", i, file.display()),
-                    String::from_utf8_lossy(&content).to_string(),
-                ));
-            }
-        } else {
-            texts.push((
-                file.display().to_string(),
-                String::from_utf8_lossy(&bytes).to_string(),
-            ));
-        }
-    }
+    texts.extend(common::texts_under(home.path()));
+    let zips = texts
+        .iter()
+        .filter_map(|(n, _)| n.split_once(" in ").map(|(_, file)| file))
+        .filter(|f| f.ends_with(".zip"))
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
     assert!(zips > 10, "archives were searched ({zips})");
     assert!(
         texts.iter().any(|(n, _)| n.ends_with("manifest.json"))

@@ -739,53 +739,22 @@ async fn no_secret_in_packages_staged_snapshots_or_output() {
         common::text(&restored)
     );
 
-    let mut secrets: Vec<String> = a
-        .requests()
-        .into_iter()
-        .chain(b.requests())
-        .filter_map(|r| r.token)
-        .collect();
-    secrets.sort();
-    secrets.dedup();
-    assert!(!secrets.is_empty());
-    secrets.push(agol_tui::fake::sample::ADMIN_PASSWORD.to_string());
+    let secrets = common::secrets_of(&[&a, &b]);
     let mut texts = vec![
         ("backup output".to_string(), common::text(&out)),
         ("restore output".to_string(), common::text(&restored)),
     ];
-    let (mut zips, mut packages) = (0, 0);
-    for file in common::walk(home.path()) {
-        let bytes = std::fs::read(&file).unwrap();
-        let ext = file.extension().and_then(|e| e.to_str()).unwrap_or("");
-        if ext == "zip" {
-            zips += 1;
-            let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-            for i in 0..zip.len() {
-                let mut entry = zip.by_index(i).unwrap();
-                let mut content = Vec::new();
-                entry.read_to_end(&mut content).unwrap();
-                texts.push((
-                    format!("{i} in {}", file.display()),
-                    String::from_utf8_lossy(&content).to_string(),
-                ));
-            }
-        } else if ext == "contentexport" {
-            packages += 1;
-            let mut tar = Vec::new();
-            flate2::read::GzDecoder::new(&bytes[..])
-                .read_to_end(&mut tar)
-                .unwrap();
-            texts.push((
-                file.display().to_string(),
-                String::from_utf8_lossy(&tar).to_string(),
-            ));
-        } else {
-            texts.push((
-                file.display().to_string(),
-                String::from_utf8_lossy(&bytes).to_string(),
-            ));
-        }
-    }
+    texts.extend(common::texts_under(home.path()));
+    let zips = texts
+        .iter()
+        .filter_map(|(n, _)| n.split_once(" in ").map(|(_, file)| file))
+        .filter(|f| f.ends_with(".zip"))
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    let packages = texts
+        .iter()
+        .filter(|(n, _)| n.ends_with(".contentexport"))
+        .count();
     assert_eq!(packages, 1, "the package was searched");
     assert!(
         zips > 40,

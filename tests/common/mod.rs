@@ -208,3 +208,56 @@ pub fn target(cmd: &mut std::process::Command, target: &FakePortal) {
         .env("AGOL_TARGET_USERNAME", sample::ADMIN_USERNAME)
         .env("AGOL_TARGET_PASSWORD", sample::ADMIN_PASSWORD);
 }
+
+/// Every token the fakes saw, and the admin's password: what must never be written anywhere.
+pub fn secrets_of(fakes: &[&FakePortal]) -> Vec<String> {
+    let mut secrets: Vec<String> = fakes
+        .iter()
+        .flat_map(|f| f.requests())
+        .filter_map(|r| r.token)
+        .collect();
+    secrets.sort();
+    secrets.dedup();
+    assert!(!secrets.is_empty(), "the fakes saw no token");
+    secrets.push(sample::ADMIN_PASSWORD.to_string());
+    secrets
+}
+
+/// (name, text) of every file under `dir`, with zip entries and `.contentexport` packages
+/// (gzip tars) opened, for searching for secrets.
+pub fn texts_under(dir: &std::path::Path) -> Vec<(String, String)> {
+    use std::io::Read;
+    let mut texts = Vec::new();
+    for file in walk(dir) {
+        let bytes = std::fs::read(&file).unwrap();
+        match file.extension().and_then(|e| e.to_str()).unwrap_or("") {
+            "zip" => {
+                let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+                for i in 0..zip.len() {
+                    let mut entry = zip.by_index(i).unwrap();
+                    let mut content = Vec::new();
+                    entry.read_to_end(&mut content).unwrap();
+                    texts.push((
+                        format!("{i} in {}", file.display()),
+                        String::from_utf8_lossy(&content).to_string(),
+                    ));
+                }
+            }
+            "contentexport" => {
+                let mut tar = Vec::new();
+                flate2::read::GzDecoder::new(&bytes[..])
+                    .read_to_end(&mut tar)
+                    .unwrap();
+                texts.push((
+                    file.display().to_string(),
+                    String::from_utf8_lossy(&tar).to_string(),
+                ));
+            }
+            _ => texts.push((
+                file.display().to_string(),
+                String::from_utf8_lossy(&bytes).to_string(),
+            )),
+        }
+    }
+    texts
+}
