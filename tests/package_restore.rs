@@ -40,10 +40,15 @@ fn open(s: &Staged, m: &ManifestItem) -> ItemArchive {
     ItemArchive::open(&snap.dir.join(m.archive.as_ref().unwrap())).unwrap()
 }
 
+/// Stages `package` under `dir/staging` with the default limits.
+fn stage_in(dir: &Path, package: &Path) -> Staged {
+    stage(package, &dir.join("staging"), &ReadLimits::default()).unwrap()
+}
+
 fn stage_sample(dir: &Path) -> (std::path::PathBuf, Staged) {
     let layout = sample(&dir.join("layout"), "hydrants_pkg");
     let package = layout.pack(dir);
-    let staged = stage(&package, &dir.join("staging"), &ReadLimits::default()).unwrap();
+    let staged = stage_in(dir, &package);
     (package, staged)
 }
 
@@ -195,12 +200,7 @@ fn agol_tui_entries_override_and_exports_are_kept() {
         "{\"which\":\"b\"}",
     );
     let package = l.pack(dir.path());
-    let staged = stage(
-        &package,
-        &dir.path().join("staging"),
-        &ReadLimits::default(),
-    )
-    .unwrap();
+    let staged = stage_in(dir.path(), &package);
     let m = staged_manifest(&staged);
     let items = by_id(&m);
 
@@ -236,12 +236,7 @@ fn a_broken_item_fails_with_the_file_named_and_the_rest_is_staged() {
     l.put(&format!("{CSV}/properties.json"), "{ not json");
     l.remove(&format!("{APP}/properties.json"));
     let package = l.pack(dir.path());
-    let staged = stage(
-        &package,
-        &dir.path().join("staging"),
-        &ReadLimits::default(),
-    )
-    .unwrap();
+    let staged = stage_in(dir.path(), &package);
     let items = by_id(&staged_manifest(&staged));
     let csv = items[CSV].reason.clone().unwrap();
     assert!(
@@ -278,12 +273,7 @@ fn a_view_found_by_admin_layer_info_and_raw_controls_in_data() {
         "{\"operationalLayers\":[],\"baseMap\":{\"title\":\"Notes\tmap\u{1}\"}}",
     );
     let package = l.pack(dir.path());
-    let staged = stage(
-        &package,
-        &dir.path().join("staging"),
-        &ReadLimits::default(),
-    )
-    .unwrap();
+    let staged = stage_in(dir.path(), &package);
     let items = by_id(&staged_manifest(&staged));
     let mut a = open(&staged, &items[VIEW]);
     let sources = a.json("sources.json").unwrap().expect("sources.json");
@@ -541,12 +531,7 @@ async fn an_exported_service_is_restored_by_publishing() {
         &fgdb,
     );
     let package = l.pack(dir.path());
-    let staged = stage(
-        &package,
-        &dir.path().join("staging"),
-        &ReadLimits::default(),
-    )
-    .unwrap();
+    let staged = stage_in(dir.path(), &package);
 
     let b = common::empty_fake().await;
     let report = restore_common::restore(&b, &options(&staged.dest), &CancellationToken::new())
@@ -848,12 +833,7 @@ fn manifest_ids_that_are_paths_are_refused() {
     }
     l.json("manifest.json", &manifest);
     let package = l.pack(dir.path());
-    let staged = stage(
-        &package,
-        &dir.path().join("staging"),
-        &ReadLimits::default(),
-    )
-    .unwrap();
+    let staged = stage_in(dir.path(), &package);
     let items = by_id(&staged_manifest(&staged));
     for bad in [abs.as_str(), "..", "../..", "a/../b"] {
         let m = &items[bad];
