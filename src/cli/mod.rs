@@ -220,6 +220,7 @@ pub async fn run(cli: Cli) -> Result<i32, CliError> {
         Some(Command::Scan(args)) => scan::run(&cli, args).await,
         Some(Command::Backup(args)) => backup::run(&cli, args).await,
         Some(Command::Snapshots(args)) => archive_cmds::snapshots(args),
+        Some(Command::Verify(args)) if args.drill => archive_cmds::drill(args).await,
         Some(Command::Verify(args)) => archive_cmds::verify(args),
         Some(Command::Restore(args)) => restore::run(&cli, args).await,
         Some(Command::Prune(args)) => archive_cmds::prune_cmd(args),

@@ -3,6 +3,7 @@
 
 pub mod archive;
 pub mod backup;
+pub mod drill;
 pub mod inventory;
 pub mod package;
 pub mod progress;
