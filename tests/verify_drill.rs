@@ -75,7 +75,7 @@ fn latest(dest: &Path) -> Snapshot {
     }
 }
 
-fn find<'a>(m: &'a Manifest, pred: impl Fn(&ManifestItem) -> bool) -> &'a ManifestItem {
+fn find(m: &Manifest, pred: impl Fn(&ManifestItem) -> bool) -> &ManifestItem {
     m.items.iter().find(|i| pred(i)).expect("such an item")
 }
 
