@@ -47,7 +47,8 @@ pub struct Comparison<'a> {
     pub sharing: bool,
     /// Only these source ids (all ok items when `None`).
     pub only: Option<BTreeSet<String>>,
-    /// (item type, entry) pairs the source does not carry, left out.
+    /// (item type or `*`, entry or `item.<property>`) pairs the source does not carry, left
+    /// out (e.g. a package written by another tool without `protected`).
     pub uncarried: Vec<(String, String)>,
 }
 
@@ -194,7 +195,7 @@ fn compare_item(
             );
         }
     }
-    compare_properties(c, &mut za, &mut zb, d);
+    compare_properties(c, item, &mut za, &mut zb, d);
     compare_entries(c, source_ids, item, &mut za, &mut zb, d);
     compare_relationships(c, &mut za, &mut zb, d);
     if c.sharing {
@@ -236,8 +237,15 @@ fn keywords(v: &Value) -> BTreeSet<String> {
         .collect()
 }
 
+fn uncarried(c: &Comparison<'_>, item: &ManifestItem, part: &str) -> bool {
+    c.uncarried
+        .iter()
+        .any(|(t, p)| (t == "*" || *t == item.item_type) && p == part)
+}
+
 fn compare_properties(
     c: &Comparison<'_>,
+    item: &ManifestItem,
     za: &mut ItemArchive,
     zb: &mut ItemArchive,
     d: &mut ItemDiffs<'_>,
@@ -248,6 +256,9 @@ fn compare_properties(
         _ => return d.push("item.json", "missing"),
     };
     for key in PROPERTIES {
+        if uncarried(c, item, &format!("item.{key}")) {
+            continue;
+        }
         let want = normalized(&remapped(c.remap, &ja[*key]));
         let got = normalized(&jb[*key]);
         if want != got {
@@ -259,7 +270,7 @@ fn compare_properties(
     }
     let (ka, kb) = (keywords(&ja), keywords(&jb));
     let missing: Vec<&String> = ka.difference(&kb).collect();
-    if !missing.is_empty() {
+    if !missing.is_empty() && !uncarried(c, item, "item.typeKeywords") {
         d.push("item.typeKeywords", format!("missing {missing:?}"));
     }
 }
@@ -283,10 +294,7 @@ fn compared_entry(c: &Comparison<'_>, item: &ManifestItem, name: &str) -> bool {
         && !name.ends_with('/')
         && !name.contains("/attachments/")
         && !name.starts_with("export/")
-        && !c
-            .uncarried
-            .iter()
-            .any(|(t, p)| *t == item.item_type && p == name)
+        && !uncarried(c, item, name)
 }
 
 fn structural(name: &str) -> bool {
