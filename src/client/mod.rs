@@ -163,6 +163,15 @@ impl Client {
         self.inner.auth.as_ref()
     }
 
+    /// What `url` would receive from this client: no token, the portal token or a federated
+    /// server's token (see [`scope`]); reads the portal's server lists on first use.
+    pub async fn token_grant(&self, url: &str) -> scope::Grant {
+        if self.inner.auth.is_none() {
+            return scope::Grant::None;
+        }
+        self.inner.scope.grant(self, url).await
+    }
+
     /// Gets a valid token now (signing in if needed); proves the credentials work.
     pub async fn sign_in(&self) -> Result<()> {
         match &self.inner.auth {
