@@ -110,6 +110,15 @@ pub struct TokenManager {
     credentials: Credentials,
     state: tokio::sync::Mutex<State>,
     username: std::sync::Mutex<Option<String>>,
+    servers: tokio::sync::Mutex<std::collections::HashMap<String, ServerToken>>,
+}
+
+/// A federated server's token, or the note that the portal would not exchange one.
+#[derive(Clone)]
+enum ServerToken {
+    Issued(Issued),
+    /// The portal refused the `serverUrl` exchange: the server gets the portal token.
+    Unsupported,
 }
 
 impl TokenManager {
@@ -151,6 +160,35 @@ impl TokenManager {
                 oauth_refresh,
             }),
             username: std::sync::Mutex::new(username),
+            servers: tokio::sync::Mutex::new(std::collections::HashMap::new()),
+        }
+    }
+
+    /// A token for the federated server at `server_url` (one the portal lists as its own):
+    /// exchanged with `generateToken`, `token` and `serverUrl`, cached until close to expiry.
+    /// When the portal refuses the exchange (older portals, some API keys) the server gets the
+    /// portal token, which a server federated with the portal accepts.
+    pub async fn server_token(&self, client: &Client, server_url: &str) -> Result<SecretString> {
+        let mut servers = self.servers.lock().await;
+        let now = SystemTime::now();
+        match servers.get(server_url) {
+            Some(ServerToken::Issued(t)) if t.fresh(now) => return Ok(t.value.clone()),
+            Some(ServerToken::Unsupported) => return self.token(client).await,
+            _ => {}
+        }
+        let portal_token = self.token(client).await?;
+        match exchange_server_token(client, &portal_token, server_url).await {
+            Ok(issued) => {
+                let value = issued.value.clone();
+                servers.insert(server_url.to_string(), ServerToken::Issued(issued));
+                Ok(value)
+            }
+            Err(e @ (Error::Api { .. } | Error::Unsuccessful { .. } | Error::Decode { .. })) => {
+                tracing::warn!(server = server_url, error = %e, "the portal does not exchange server tokens; the federated server gets the portal token");
+                servers.insert(server_url.to_string(), ServerToken::Unsupported);
+                Ok(portal_token)
+            }
+            Err(e) => Err(e),
         }
     }
 
@@ -168,6 +206,7 @@ impl TokenManager {
         {
             return Ok(cur.value.clone());
         }
+        refuse_plain_http(client)?;
         let issued = match &self.credentials {
             Credentials::Password { username, password } => {
                 generate_token(client, username, password).await?
@@ -194,6 +233,12 @@ impl TokenManager {
 
     /// Forgets `rejected` so the next [`token`](Self::token) call gets a new one.
     pub async fn invalidate(&self, rejected: &SecretString) {
+        {
+            let mut servers = self.servers.lock().await;
+            servers.retain(|_, t| {
+                !matches!(t, ServerToken::Issued(i) if i.value.expose_secret() == rejected.expose_secret())
+            });
+        }
         let mut state = self.state.lock().await;
         if state
             .current
@@ -271,6 +316,48 @@ fn oauth_failure(what: &str, e: Error) -> Error {
 struct GenerateTokenResponse {
     token: String,
     expires: Option<i64>,
+}
+
+/// Secrets never travel over plain http, except to a loopback portal (`allow_http` portals are
+/// read anonymously).
+fn refuse_plain_http(client: &Client) -> Result<()> {
+    let origin = client.portal().origin();
+    let loopback = url::Url::parse(origin)
+        .ok()
+        .and_then(|u| u.host_str().map(|h| h.trim_matches(['[', ']']).to_string()))
+        .is_some_and(|h| super::portal_url::is_loopback(&h));
+    if origin.starts_with("http://") && !loopback {
+        return Err(Error::Auth(format!(
+            "{origin} is plain http: the password or token would travel unencrypted, so agol-tui does not sign in there; use the portal's https address (allow_http only permits anonymous reads)"
+        )));
+    }
+    Ok(())
+}
+
+/// `generateToken` with `token` and `serverUrl`: a token valid on one federated server only.
+async fn exchange_server_token(
+    client: &Client,
+    portal_token: &SecretString,
+    server_url: &str,
+) -> Result<Issued> {
+    let resp: GenerateTokenResponse = client
+        .json(
+            Call::post_read(client.portal().sharing("generateToken"))
+                .anonymous()
+                .param("token", portal_token.expose_secret())
+                .param("serverUrl", server_url)
+                .param("client", "referer")
+                .param("referer", REFERER)
+                .param("expiration", PASSWORD_TOKEN_MINUTES),
+        )
+        .await?;
+    let now = SystemTime::now();
+    let expires_at = resp.expires.map(epoch_ms_to_time);
+    Ok(Issued {
+        value: SecretString::from(resp.token),
+        expires_at,
+        lifetime: expires_at.and_then(|e| e.duration_since(now).ok()),
+    })
 }
 
 async fn generate_token(

@@ -93,6 +93,23 @@ pub enum Error {
     /// Signing in failed.
     #[error("{0}")]
     Auth(String),
+    /// The answer broke one of the request limits (body cap, total time, paging progress).
+    #[error("{url}: {message}")]
+    Limit {
+        /// The URL (never with a token).
+        url: String,
+        /// Which limit, and the knob that raises it.
+        message: String,
+    },
+    /// An answer that is not what was asked for: a redirect where JSON was expected, a redirect
+    /// without a target or in a loop, an HTML page where a file was expected.
+    #[error("{url}: {reason}")]
+    Unexpected {
+        /// The URL (never with a token).
+        url: String,
+        /// What came back instead.
+        reason: String,
+    },
 }
 
 fn details_suffix(details: &[String]) -> String {

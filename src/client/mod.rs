@@ -8,6 +8,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod json;
+pub mod limits;
 pub mod models;
 pub mod paging;
 pub mod portal_url;
@@ -21,6 +22,7 @@ use std::time::Duration;
 
 pub use auth::{Credentials, TokenManager};
 pub use error::{Error, Result};
+pub use limits::Limits;
 pub use portal_url::PortalUrl;
 pub use retry::RetryPolicy;
 
@@ -40,6 +42,7 @@ struct Inner {
     retry: RetryPolicy,
     scope: scope::TokenScope,
     hosts: request::HostLimiter,
+    limits: Limits,
 }
 
 /// Requests in flight to one host at most, by default (shared by all workers).
@@ -54,6 +57,7 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     credentials: Option<Credentials>,
     max_per_host: usize,
+    limits: Limits,
 }
 
 impl ClientBuilder {
@@ -89,6 +93,15 @@ impl ClientBuilder {
     /// Sets the per-read timeout (default 120 s; large downloads keep going while bytes flow).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self.limits.idle_timeout = timeout;
+        self
+    }
+
+    /// Sets the request limits (JSON body cap, idle, total and download timeouts); the idle
+    /// timeout replaces [`timeout`](Self::timeout).
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.timeout = limits.idle_timeout;
+        self.limits = limits;
         self
     }
 
@@ -134,6 +147,7 @@ impl ClientBuilder {
                 auth,
                 retry: self.retry,
                 hosts: request::HostLimiter::new(self.max_per_host),
+                limits: self.limits,
             }),
         })
     }
@@ -150,6 +164,7 @@ impl Client {
             connect_timeout: Duration::from_secs(20),
             credentials: None,
             max_per_host: DEFAULT_MAX_PER_HOST,
+            limits: Limits::default(),
         }
     }
 
@@ -158,9 +173,23 @@ impl Client {
         &self.inner.portal
     }
 
+    /// The request limits in force.
+    pub fn limits(&self) -> Limits {
+        self.inner.limits
+    }
+
     /// The token manager, when the client signs its requests.
     pub fn token_manager(&self) -> Option<&Arc<TokenManager>> {
         self.inner.auth.as_ref()
+    }
+
+    /// What `url` would receive from this client: no token, the portal token or a federated
+    /// server's token (see [`scope`]); reads the portal's server lists on first use.
+    pub async fn token_grant(&self, url: &str) -> scope::Grant {
+        if self.inner.auth.is_none() {
+            return scope::Grant::None;
+        }
+        self.inner.scope.grant(self, url).await
     }
 
     /// Gets a valid token now (signing in if needed); proves the credentials work.

@@ -9,6 +9,7 @@ use serde_json::Value;
 use super::error::{Error, Result, TransportKind};
 use super::json::{check_envelope, from_value, parse_value};
 use super::retry::parse_retry_after;
+use super::scope::Grant;
 use super::{Client, REFERER};
 
 /// URLs longer than this are sent as POST (arcgis-rest-js uses the same threshold).
@@ -367,8 +368,9 @@ impl Client {
         req.send().await.map_err(|e| transport_error(&call.url, &e))
     }
 
-    /// The token for a URL, or `None` when the host must not receive it.
-    /// Boxed because signing in and probing federation send requests themselves.
+    /// The token for a URL, or `None` when the host must not receive it (see
+    /// [`super::scope`]): the portal token, or a server token for an Enterprise federated server.
+    /// Boxed because signing in and reading the portal's server lists send requests themselves.
     fn token_for<'a>(
         &'a self,
         url: &'a str,
@@ -379,14 +381,17 @@ impl Client {
             let Some(auth) = &self.inner.auth else {
                 return Ok(None);
             };
-            if !self.inner.scope.allows(self, url).await {
-                tracing::debug!(
-                    url,
-                    "host is not the portal or a federated server: no token sent"
-                );
-                return Ok(None);
+            match self.inner.scope.grant(self, url).await {
+                Grant::None => {
+                    tracing::debug!(
+                        url,
+                        "host is not one the portal lists as its own (or not https): no token sent"
+                    );
+                    Ok(None)
+                }
+                Grant::Portal => auth.token(self).await.map(Some),
+                Grant::Server(server) => auth.server_token(self, &server).await.map(Some),
             }
-            auth.token(self).await.map(Some)
         })
     }
 }

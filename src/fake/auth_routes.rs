@@ -80,6 +80,9 @@ pub async fn generate_token(
                 .and_then(|i| i.referer.clone())
         });
         let (token, expires) = s.tokens.lock().expect("tokens").issue(&user, ttl, bound);
+        if let Some(server) = ctx.param("serverUrl") {
+            s.tokens.lock().expect("tokens").mark_server(&token, server);
+        }
         return respond::json(
             &ctx,
             &json!({"token": token, "expires": expires, "ssl": s.tls}),

@@ -133,7 +133,7 @@ pub async fn layer(State(mw): State<MwState>, req: Request, next: Next) -> Respo
     let body = axum::body::to_bytes(body, BODY_LIMIT)
         .await
         .unwrap_or_default();
-    let params = parse_params(parts.uri.query(), &parts.headers, &body);
+    let mut params = parse_params(parts.uri.query(), &parts.headers, &body);
     let token = token_from(&parts.headers, params.get("token").map(String::as_str));
     let mut record = RequestRecord {
         origin: mw.origin,
@@ -151,9 +151,16 @@ pub async fn layer(State(mw): State<MwState>, req: Request, next: Next) -> Respo
         .lock()
         .expect("faults lock")
         .next_fault(exempt, &record.path);
-    let resp = match fault {
-        Some(f) => fault_response(f),
-        None => {
+    super::hostile::adjust_params(&mw.shared, &record.path, &mut params);
+    let start_param = params.get("start").cloned();
+    let intercepted = match fault {
+        None => super::hostile::intercept(&mw.shared, &record.path),
+        Some(_) => None,
+    };
+    let resp = match (fault, intercepted) {
+        (Some(f), _) => fault_response(f),
+        (None, Some(r)) => r,
+        (None, None) => {
             let ctx = Ctx {
                 method: parts.method.clone(),
                 params,
@@ -165,6 +172,7 @@ pub async fn layer(State(mw): State<MwState>, req: Request, next: Next) -> Respo
     };
     let (mut rparts, rbody) = resp.into_parts();
     record.status = rparts.status.as_u16();
+    let record_path = record.path.clone();
     mw.shared.log.lock().expect("log lock").push(record);
     if rbody.size_hint().exact().is_none() {
         // A streamed body (large downloads): never buffered; the handler set Content-Length.
@@ -187,6 +195,16 @@ pub async fn layer(State(mw): State<MwState>, req: Request, next: Next) -> Respo
     let out = axum::body::to_bytes(rbody, BODY_LIMIT)
         .await
         .unwrap_or_default();
+    let out = super::hostile::rewrite_json(&mw.shared, &record_path, start_param.as_deref(), out);
+    if let Some(mode) = super::hostile::take_body_mode(&mw.shared, &record_path) {
+        rparts.headers.remove(header::CONTENT_LENGTH);
+        if let super::hostile::BodyMode::Drip(_) = mode {
+            rparts
+                .headers
+                .insert(header::CONTENT_LENGTH, HeaderValue::from(out.len()));
+        }
+        return Response::from_parts(rparts, super::hostile::body_for(mode, out));
+    }
     let is_json = looks_like_json(&rparts.headers, &out);
     let cut = if fault.is_some() {
         Cut::None

@@ -21,6 +21,7 @@ mod empty;
 mod export;
 mod faults;
 mod generated;
+mod hostile;
 mod ids;
 mod info_routes;
 mod inspect;
@@ -33,6 +34,7 @@ mod middleware;
 mod model;
 mod multipart;
 mod oauth;
+mod org_servers;
 mod png;
 mod portal;
 mod publish;
@@ -59,6 +61,7 @@ mod tests;
 
 pub use config::FakeConfig;
 pub use faults::FaultRatios;
+pub use hostile::{BodyMode, DataMode};
 pub use server::FakePortal;
 
 use std::collections::BTreeMap;
@@ -72,6 +75,10 @@ pub enum Origin {
     Services,
     /// A server that is not federated with the portal.
     Foreign,
+    /// A server the portal does not list that claims federation in its `/rest/info`.
+    Catcher,
+    /// Object storage that redirected item downloads land on.
+    Storage,
 }
 
 /// One logged request, as seen by the fake (for test assertions).

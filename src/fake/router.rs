@@ -3,7 +3,7 @@
 use super::state::Shared;
 use super::{
     add_item, auth_routes, community, content, create_service, export, info_routes, item_files,
-    item_ops, items, oauth, portal, publish, respond, search, sharing,
+    item_ops, items, oauth, org_servers, portal, publish, respond, search, sharing,
 };
 use axum::Router;
 use axum::routing::any;
@@ -36,6 +36,8 @@ pub fn portal_router(shared: Arc<Shared>) -> Router {
         .route(&r("/portals/self/roles"), any(portal::roles))
         .route(&r("/portals/{id}/roles"), any(portal::roles))
         .route(&r("/portals/{id}/users"), any(portal::users))
+        .route(&r("/portals/{id}/urls"), any(org_servers::urls))
+        .route(&r("/portals/{id}/servers"), any(org_servers::servers))
         .route(
             &r("/portals/{id}/isServiceNameAvailable"),
             any(create_service::is_name_available),

@@ -122,6 +122,8 @@ impl FakePortal {
         let portal_l = TcpListener::bind(("127.0.0.1", config.port)).await?;
         let services_l = TcpListener::bind(("127.0.0.1", 0)).await?;
         let foreign_l = TcpListener::bind(("127.0.0.1", 0)).await?;
+        let catcher_l = TcpListener::bind(("127.0.0.1", 0)).await?;
+        let storage_l = TcpListener::bind(("127.0.0.1", 0)).await?;
         let tls = if config.tls { Some(tls::make()?) } else { None };
         let scheme = if config.tls { "https" } else { "http" };
         let origin = |l: &TcpListener| -> std::io::Result<String> {
@@ -131,6 +133,8 @@ impl FakePortal {
             portal: origin(&portal_l)?,
             services: origin(&services_l)?,
             foreign: origin(&foreign_l)?,
+            catcher: origin(&catcher_l)?,
+            storage: origin(&storage_l)?,
         };
         let seed_urls = SeedUrls {
             portal: urls.portal.clone(),
@@ -169,6 +173,7 @@ impl FakePortal {
             jobs: Mutex::new(Default::default()),
             enterprise: config.enterprise,
             uploads: Mutex::new(Default::default()),
+            hostile: Mutex::new(Default::default()),
         });
         let cancel = CancellationToken::new();
         let acceptor = tls.as_ref().map(|t| t.acceptor.clone());
@@ -192,6 +197,22 @@ impl FakePortal {
             (
                 foreign_l,
                 with_middleware(services::foreign_router(), &shared, Origin::Foreign),
+            ),
+            (
+                catcher_l,
+                with_middleware(
+                    super::hostile::catcher_router(&shared),
+                    &shared,
+                    Origin::Catcher,
+                ),
+            ),
+            (
+                storage_l,
+                with_middleware(
+                    super::hostile::storage_router(shared.clone()),
+                    &shared,
+                    Origin::Storage,
+                ),
             ),
         ];
         for (listener, router) in routers {

@@ -16,6 +16,10 @@ pub struct Urls {
     pub portal: String,
     pub services: String,
     pub foreign: String,
+    /// A server that claims federation in its `/rest/info` but is not listed by the portal.
+    pub catcher: String,
+    /// Object storage that redirected downloads land on.
+    pub storage: String,
 }
 
 /// Everything the handlers and middleware share.
@@ -39,6 +43,8 @@ pub struct Shared {
     pub enterprise: bool,
     /// Multipart uploads not committed yet: item id -> parts.
     pub uploads: Mutex<HashMap<String, super::upload::Upload>>,
+    /// Hostile-server knobs (redirects, endless or dripping bodies, looping pages).
+    pub hostile: Mutex<super::hostile::Hostile>,
 }
 
 impl Shared {

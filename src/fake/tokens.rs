@@ -13,6 +13,8 @@ pub struct TokenInfo {
     pub expires: i64,
     /// `client=referer` tokens only work with this exact `Referer` header.
     pub referer: Option<String>,
+    /// Server tokens (`generateToken` with `serverUrl`): the server they were issued for.
+    pub server: Option<String>,
 }
 
 /// All issued access tokens.
@@ -37,6 +39,7 @@ impl TokenStore {
                 username: username.to_string(),
                 expires,
                 referer,
+                server: None,
             },
         );
         (token, expires)
@@ -45,6 +48,13 @@ impl TokenStore {
     /// Look a token up without checks.
     pub fn get(&self, token: &str) -> Option<&TokenInfo> {
         self.tokens.get(token)
+    }
+
+    /// Marks `token` as a server token for `server_url`.
+    pub fn mark_server(&mut self, token: &str, server_url: &str) {
+        if let Some(info) = self.tokens.get_mut(token) {
+            info.server = Some(server_url.to_string());
+        }
     }
 
     /// Forget a token.
