@@ -127,6 +127,7 @@ async fn a_copy_created_just_before_a_crash_that_the_journal_never_heard_of_is_r
         title: first.plan.items[0].title.clone(),
         item_type: "PDF".into(),
         service_url: None,
+        service_name: None,
         time: 0,
     });
     drop(journal);

@@ -103,6 +103,7 @@ impl<'a> Ctx<'a> {
             title: planned.title.clone(),
             item_type: planned.item_type.clone(),
             service_url: service_url.map(str::to_string),
+            service_name: None,
             time: 0,
         });
         let urls = planned.old_service_url.as_deref().zip(service_url);

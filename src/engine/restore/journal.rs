@@ -43,9 +43,14 @@ pub struct Entry {
     /// The item's type.
     #[serde(default, rename = "type")]
     pub item_type: String,
-    /// The new service URL for hosted services.
+    /// The new service URL for hosted services: the one the target answered when it created the
+    /// service (never the one planned), so a rerun points references at a service that exists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_url: Option<String>,
+    /// The service name a `Creating` hosted service was about to be created with (createService
+    /// titles the item by it, so a rerun finds the orphan of a crash by this name too).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_name: Option<String>,
     /// Epoch ms when the line was written.
     #[serde(default)]
     pub time: i64,
@@ -104,11 +109,15 @@ impl RestoreJournal {
     pub fn record(&self, mut entry: Entry) {
         entry.time = chrono::Utc::now().timestamp_millis();
         if let Ok(mut map) = self.entries.lock() {
-            if entry.new.is_none()
-                && let Some(prev) = map.get(&entry.old)
+            if let Some(prev) = map.get(&entry.old)
                 && entry.stage != Stage::Creating
             {
-                entry.new = prev.new.clone();
+                if entry.new.is_none() {
+                    entry.new = prev.new.clone();
+                }
+                if entry.service_url.is_none() {
+                    entry.service_url = prev.service_url.clone();
+                }
             }
             map.insert(entry.old.clone(), entry.clone());
         }
@@ -151,11 +160,15 @@ fn read(path: &Path) -> BTreeMap<String, Entry> {
             continue;
         }
         if let Ok(mut e) = serde_json::from_value::<Entry>(v) {
-            if e.new.is_none()
-                && e.stage != Stage::Creating
+            if e.stage != Stage::Creating
                 && let Some(prev) = out.get(&e.old)
             {
-                e.new = prev.new.clone();
+                if e.new.is_none() {
+                    e.new = prev.new.clone();
+                }
+                if e.service_url.is_none() {
+                    e.service_url = prev.service_url.clone();
+                }
             }
             out.insert(e.old.clone(), e);
         }
@@ -176,6 +189,7 @@ mod tests {
             title: "t".into(),
             item_type: "Web Map".into(),
             service_url: None,
+            service_name: None,
             time: 0,
         }
     }

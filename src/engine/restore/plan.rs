@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::journal::{Entry, Stage};
 use super::remap::Remap;
-use super::source::ItemArchive;
+use super::source::{duplicate_id, planning_parts};
 use crate::client::Client;
 use crate::client::models::User;
 use crate::engine::archive::destination::Destination;
@@ -136,6 +136,22 @@ pub struct RestorePlan {
     pub remap: Remap,
     /// Items of the snapshot that failed in the backup and cannot be restored.
     pub not_in_snapshot: Vec<String>,
+    /// Selected items whose archive cannot be read (each fails on its own).
+    pub unreadable: Vec<Unreadable>,
+}
+
+/// A selected item whose archive cannot be read.
+#[derive(Debug, Clone, Serialize)]
+pub struct Unreadable {
+    /// Id in the snapshot.
+    pub id: String,
+    /// Title (from the manifest).
+    pub title: String,
+    /// Type (from the manifest).
+    #[serde(rename = "type")]
+    pub item_type: String,
+    /// Why it cannot be read.
+    pub reason: String,
 }
 
 fn ser_ids<S: serde::Serializer>(r: &Remap, s: S) -> Result<S::Ok, S::Error> {
@@ -310,6 +326,12 @@ pub async fn plan(
     let dest = Destination::open_existing(&input.dest)?;
     let snap = dest.snapshot(input.snapshot.as_deref())?;
     let manifest = snap.manifest()?;
+    if let Some(dup) = duplicate_id(manifest.items.iter().map(|i| i.id.as_str())) {
+        return Err(format!(
+            "snapshot {}: its manifest lists item {dup} twice; the manifest is damaged or edited, so nothing is restored from it (restore another snapshot, or fix manifest.json)",
+            snap.id
+        ));
+    }
     let target_root = target.portal().root().trim_end_matches('/').to_string();
     let same_portal = manifest.portal.trim_end_matches('/') == target_root;
 
@@ -318,6 +340,13 @@ pub async fn plan(
     let mut remap = Remap::default();
     let mut texts: Vec<(usize, Vec<u8>)> = Vec::new();
     let mut taken_names: BTreeSet<String> = BTreeSet::new();
+    let mut unreadable = Vec::new();
+    // Tags live in the archive: the selection without them decides which archives to open.
+    let untagged = Selection {
+        tags: Vec::new(),
+        exclude_tags: Vec::new(),
+        ..input.selection.clone()
+    };
     for m in &manifest.items {
         let Some(rel) = m.archive.as_ref().filter(|_| m.outcome == Outcome::Ok) else {
             if selected(&input.selection, m, &[]) {
@@ -330,9 +359,24 @@ pub async fn plan(
             }
             continue;
         };
+        if !selected(&untagged, m, &[]) {
+            continue;
+        }
         let path = snap.dir.join(rel);
-        let mut archive = ItemArchive::open(&path)?;
-        let item = archive.json("item.json")?.unwrap_or(Value::Null);
+        // One unreadable archive fails its own item, not the restore.
+        let parts = match planning_parts(&path) {
+            Ok(p) => p,
+            Err(reason) => {
+                unreadable.push(Unreadable {
+                    id: m.id.clone(),
+                    title: m.title.clone(),
+                    item_type: m.item_type.clone(),
+                    reason,
+                });
+                continue;
+            }
+        };
+        let item = parts.item;
         let tags: Vec<String> = item
             .get("tags")
             .and_then(Value::as_array)
@@ -345,7 +389,7 @@ pub async fn plan(
         if !selected(&input.selection, m, &tags) {
             continue;
         }
-        let names = archive.names();
+        let names = parts.names;
         let kind = kind_of(&item, &names);
         let old_url = item.get("url").and_then(Value::as_str).map(service_root);
         let target_owner = match &input.target_owner {
@@ -354,16 +398,7 @@ pub async fn plan(
             None => me.username.clone(),
         };
         let target_folder = input.target_folder.clone().or_else(|| m.folder.clone());
-        for name in ["data.json"] {
-            if archive.has(name) {
-                texts.push((items.len(), archive.read(name)?));
-            }
-        }
-        for name in archive.names_under("resources/") {
-            if name.ends_with(".json") {
-                texts.push((items.len(), archive.read(&name)?));
-            }
-        }
+        texts.extend(parts.texts.into_iter().map(|t| (items.len(), t)));
         let prior = journal.get(&m.id).cloned();
         let (action, reason, new_id) = decide(
             target,
@@ -435,6 +470,7 @@ pub async fn plan(
         items,
         remap,
         not_in_snapshot,
+        unreadable,
     })
 }
 
@@ -604,6 +640,12 @@ impl RestorePlan {
         }
         for n in &self.not_in_snapshot {
             out.push_str(&format!("cannot   {n}\n"));
+        }
+        for u in &self.unreadable {
+            out.push_str(&format!(
+                "cannot   {} [{}] {}: {}\n",
+                u.title, u.item_type, u.id, u.reason
+            ));
         }
         if !self.remap.ids.is_empty() {
             out.push_str("known id remaps:\n");

@@ -128,7 +128,7 @@ pub async fn run_restore(
         .collect();
 
     sink.event(JobEvent::Started {
-        total: plan.items.len() as u64,
+        total: (plan.items.len() + plan.unreadable.len()) as u64,
     });
     let mut outcomes = Vec::new();
     for planned in &plan.items {
@@ -144,7 +144,7 @@ pub async fn run_restore(
             .get(planned.old_id.as_str())
             .copied()
             .unwrap_or(&empty);
-        let out = restore_one(&ctx, planned, expected, sink).await;
+        let out = restore_one(&ctx, planned, &plan.items, expected, sink).await;
         match out.outcome {
             Outcome::Failed => sink.event(JobEvent::ItemFailed {
                 id: out.old_id.clone(),
@@ -158,9 +158,30 @@ pub async fn run_restore(
         if out.outcome == Outcome::Ok
             && let Some(new_id) = &out.new_id
         {
-            ctx.journal.record(done_entry(planned, new_id));
+            ctx.journal.record(done_entry(&ctx, planned, new_id));
         }
         outcomes.push(out);
+    }
+    // Items whose archive cannot be read fail on their own, after the others.
+    for u in &plan.unreadable {
+        if cancel.is_cancelled() {
+            break;
+        }
+        sink.event(JobEvent::ItemFailed {
+            id: u.id.clone(),
+            reason: u.reason.clone(),
+        });
+        outcomes.push(ItemOutcome {
+            old_id: u.id.clone(),
+            title: u.title.clone(),
+            item_type: u.item_type.clone(),
+            outcome: Outcome::Failed,
+            new_id: None,
+            reason: Some(format!("the item archive cannot be read: {}", u.reason)),
+            notes: Vec::new(),
+            feature_counts: BTreeMap::new(),
+            attachments: BTreeMap::new(),
+        });
     }
     // Relationships once every item exists; items an earlier run finished (journal) take part
     // too, because their partners may only exist now (a duplicate is only a note).
@@ -209,7 +230,22 @@ pub async fn run_restore(
     })
 }
 
-fn done_entry(planned: &PlannedItem, new_id: &str) -> Entry {
+/// The `Done` line: the service URL is the one this run's create recorded (journal `Created`),
+/// else the one an earlier run recorded for an item updated in place; never one read at plan
+/// time for a copy that was removed and made again.
+fn done_entry(ctx: &Ctx<'_>, planned: &PlannedItem, new_id: &str) -> Entry {
+    let service_url = ctx
+        .journal
+        .get(&planned.old_id)
+        .filter(|e| e.new.as_deref() == Some(new_id))
+        .and_then(|e| e.service_url)
+        .or_else(|| {
+            planned
+                .journal
+                .as_ref()
+                .filter(|j| j.new.as_deref() == Some(new_id))
+                .and_then(|j| j.service_url.clone())
+        });
     Entry {
         old: planned.old_id.clone(),
         new: Some(new_id.to_string()),
@@ -217,7 +253,8 @@ fn done_entry(planned: &PlannedItem, new_id: &str) -> Entry {
         owner: planned.target_owner.clone(),
         title: planned.title.clone(),
         item_type: planned.item_type.clone(),
-        service_url: planned.journal.as_ref().and_then(|j| j.service_url.clone()),
+        service_url,
+        service_name: None,
         time: 0,
     }
 }
@@ -225,6 +262,7 @@ fn done_entry(planned: &PlannedItem, new_id: &str) -> Entry {
 async fn restore_one(
     ctx: &Ctx<'_>,
     planned: &PlannedItem,
+    others: &[PlannedItem],
     expected: &BTreeMap<String, u64>,
     sink: &dyn ProgressSink,
 ) -> ItemOutcome {
@@ -259,7 +297,14 @@ async fn restore_one(
         },
         Action::Create => match clean_leftover(ctx, planned).await {
             Err(e) => Err(e),
-            Ok(()) => {
+            Ok(removed) => {
+                let repicked;
+                let planned = if removed && planned.service_name.is_some() {
+                    repicked = with_freed_name(ctx, planned, others).await;
+                    &repicked
+                } else {
+                    planned
+                };
                 ctx.journal.record(Entry {
                     old: planned.old_id.clone(),
                     new: None,
@@ -268,6 +313,7 @@ async fn restore_one(
                     title: planned.title.clone(),
                     item_type: planned.item_type.clone(),
                     service_url: None,
+                    service_name: planned.service_name.clone(),
                     time: 0,
                 });
                 match planned.kind {
@@ -302,34 +348,94 @@ async fn restore_one(
     out
 }
 
+/// The planned service name once an earlier run's half-made copy is gone: the first of
+/// `base`, `base_1`, ... that no other planned item takes and the target says is free, so a
+/// rerun ends with the name an uninterrupted restore would have chosen (the plan had to avoid
+/// the name the orphan still held).
+async fn with_freed_name(
+    ctx: &Ctx<'_>,
+    planned: &PlannedItem,
+    others: &[PlannedItem],
+) -> PlannedItem {
+    let mut out = planned.clone();
+    let base = planned
+        .old_service_url
+        .as_deref()
+        .and_then(super::plan::service_name_of)
+        .unwrap_or_else(|| {
+            planned
+                .title
+                .replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+        });
+    let taken: std::collections::BTreeSet<String> = others
+        .iter()
+        .filter(|o| o.old_id != planned.old_id)
+        .filter_map(|o| o.service_name.as_ref())
+        .map(|n| n.to_ascii_lowercase())
+        .collect();
+    for n in 0..100 {
+        let candidate = if n == 0 {
+            base.clone()
+        } else {
+            format!("{base}_{n}")
+        };
+        if taken.contains(&candidate.to_ascii_lowercase()) {
+            continue;
+        }
+        if planned.service_name.as_deref() == Some(candidate.as_str()) {
+            break;
+        }
+        match ctx.client.is_service_name_available(&candidate).await {
+            Ok(true) => {
+                out.service_name = Some(candidate);
+                break;
+            }
+            Ok(false) => continue,
+            Err(_) => break,
+        }
+    }
+    out
+}
+
 /// Removes what an interrupted run left of this item: the half-made copy the journal knows,
-/// or (when the run died before the new id was written down) items of the same title and type
-/// that the same owner created after the journal's `Creating` line.
-async fn clean_leftover(ctx: &Ctx<'_>, planned: &PlannedItem) -> Result<(), String> {
+/// or (when the run died before the new id was written down) items the same owner created
+/// after the journal's `Creating` line with the item's title and type, or (hosted services,
+/// which createService titles by name) with the service name it was being created as.
+/// True when there was an earlier attempt to clean up after.
+async fn clean_leftover(ctx: &Ctx<'_>, planned: &PlannedItem) -> Result<bool, String> {
     let Some(prior) = &planned.journal else {
-        return Ok(());
+        return Ok(false);
     };
     if prior.stage == Stage::Done {
-        return Ok(());
+        return Ok(false);
     }
     let mut doomed: Vec<String> = prior.new.iter().cloned().collect();
     if prior.stage == Stage::Creating {
-        let q = format!(
-            "owner:{} AND title:\"{}\"",
-            prior.owner,
-            prior.title.replace('"', " ")
+        let mut titles = vec![prior.title.clone()];
+        titles.extend(
+            prior
+                .service_name
+                .iter()
+                .filter(|n| **n != prior.title)
+                .cloned(),
         );
-        if let Ok(found) = ctx.client.search(&q).await {
-            doomed.extend(
-                found
-                    .into_iter()
-                    .filter(|i| {
-                        i.title == prior.title
-                            && i.item_type == prior.item_type
-                            && i.created >= prior.time - 5_000
-                    })
-                    .map(|i| i.id),
+        for title in titles {
+            let q = format!(
+                "owner:{} AND title:\"{}\"",
+                prior.owner,
+                title.replace('"', " ")
             );
+            if let Ok(found) = ctx.client.search(&q).await {
+                for i in found {
+                    if i.title == title
+                        && i.item_type == prior.item_type
+                        && i.created >= prior.time - 5_000
+                        && !doomed.contains(&i.id)
+                    {
+                        doomed.push(i.id);
+                    }
+                }
+            }
         }
     }
     for id in doomed {
@@ -346,5 +452,5 @@ async fn clean_leftover(ctx: &Ctx<'_>, planned: &PlannedItem) -> Result<(), Stri
         }
     }
     ctx.journal.forget(&planned.old_id);
-    Ok(())
+    Ok(true)
 }

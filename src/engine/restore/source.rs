@@ -1,10 +1,57 @@
 //! Reading one item archive of a snapshot (docs/archive-format.md) for a restore.
+//!
+//! Archives are untrusted: an entry is read into memory only up to [`max_entry_bytes`] (never
+//! allocating the size the zip declares), an extracted entry may not grow past its declared size,
+//! and a streamed feature may not exceed the same cap, so a damaged or hostile archive fails its
+//! own item with a reason instead of exhausting memory.
 
+use std::cell::Cell;
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use serde_json::Value;
+
+/// Env var: the most bytes of one archive entry (or one streamed feature) read into memory.
+pub const ENV_MAX_ENTRY_BYTES: &str = "AGOL_RESTORE_MAX_ENTRY_BYTES";
+/// The default of [`ENV_MAX_ENTRY_BYTES`]: 32 MiB.
+pub const DEFAULT_MAX_ENTRY_BYTES: u64 = 32 * 1024 * 1024;
+
+/// The cap on one entry read into memory: [`ENV_MAX_ENTRY_BYTES`] when set to a positive number,
+/// else [`DEFAULT_MAX_ENTRY_BYTES`].
+pub fn max_entry_bytes() -> u64 {
+    std::env::var(ENV_MAX_ENTRY_BYTES)
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(DEFAULT_MAX_ENTRY_BYTES)
+}
+
+fn too_large(path: &Path, name: &str, cap: u64) -> String {
+    format!(
+        "{}: {name} is larger than the {cap} bytes a restore reads into memory; if the archive is genuine, raise {ENV_MAX_ENTRY_BYTES}",
+        path.display()
+    )
+}
+
+/// Reads at most `cap` bytes of `reader`; more is an error naming `name` and the cap.
+pub fn read_capped(
+    reader: impl Read,
+    path: &Path,
+    name: &str,
+    cap: u64,
+) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    reader
+        .take(cap.saturating_add(1))
+        .read_to_end(&mut out)
+        .map_err(|e| format!("{}: cannot read {name}: {e}", path.display()))?;
+    if out.len() as u64 > cap {
+        return Err(too_large(path, name, cap));
+    }
+    Ok(out)
+}
 
 /// An item archive opened for reading.
 pub struct ItemArchive {
@@ -13,8 +60,16 @@ pub struct ItemArchive {
 }
 
 impl ItemArchive {
-    /// Opens the archive at `path`.
+    /// Opens the archive at `path` (a regular file only: a FIFO or device never blocks a restore).
     pub fn open(path: &Path) -> Result<ItemArchive, String> {
+        let meta =
+            std::fs::metadata(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+        if !meta.is_file() {
+            return Err(format!(
+                "{} is not a regular file; the item archive is damaged or replaced",
+                path.display()
+            ));
+        }
         let file = File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
         let zip = zip::ZipArchive::new(file)
             .map_err(|e| format!("{} is not a readable item archive: {e}", path.display()))?;
@@ -53,17 +108,17 @@ impl ItemArchive {
         v
     }
 
-    /// The bytes of an entry.
+    /// The bytes of an entry, at most [`max_entry_bytes`] (whatever size the entry declares).
     pub fn read(&mut self, name: &str) -> Result<Vec<u8>, String> {
-        let mut entry = self
+        let cap = max_entry_bytes();
+        let entry = self
             .zip
             .by_name(name)
             .map_err(|e| format!("{}: no entry {name}: {e}", self.path.display()))?;
-        let mut out = Vec::with_capacity(entry.size() as usize);
-        entry
-            .read_to_end(&mut out)
-            .map_err(|e| format!("{}: cannot read {name}: {e}", self.path.display()))?;
-        Ok(out)
+        if entry.size() > cap {
+            return Err(too_large(&self.path, name, cap));
+        }
+        read_capped(entry, &self.path, name, cap)
     }
 
     /// An entry parsed as JSON, or `None` when it is absent.
@@ -90,9 +145,21 @@ impl ItemArchive {
             std::process::id(),
             name.replace(['/', '\\'], "_")
         ));
+        let declared = entry.size();
         let mut out =
             File::create(&target).map_err(|e| format!("cannot write {}: {e}", target.display()))?;
-        match std::io::copy(&mut entry, &mut out) {
+        // An entry inflating past the size it declares is damaged (or a bomb): stop there.
+        let copied = std::io::copy(&mut (&mut entry).take(declared.saturating_add(1)), &mut out)
+            .and_then(|n| {
+                if n > declared {
+                    Err(std::io::Error::other(format!(
+                        "it inflates past its declared {declared} bytes"
+                    )))
+                } else {
+                    Ok(n)
+                }
+            });
+        match copied {
             Ok(n) => Ok((target, n)),
             Err(e) => {
                 // A damaged entry or a full disk: no partial copy stays in the spool.
@@ -105,6 +172,43 @@ impl ItemArchive {
             }
         }
     }
+}
+
+/// What planning reads of one item archive: the item record, the entry names and the JSON texts
+/// that may reference other items (`data.json`, `resources/*.json`).
+pub struct PlanningParts {
+    /// `item.json` (`Null` when absent).
+    pub item: Value,
+    /// Every entry name.
+    pub names: Vec<String>,
+    /// The bytes of `data.json` and of each JSON resource.
+    pub texts: Vec<Vec<u8>>,
+}
+
+/// Reads [`PlanningParts`] of the archive at `path`; any error (not a zip, an entry over the
+/// cap, item.json not JSON) is that item's failure, never the whole restore's.
+pub fn planning_parts(path: &Path) -> Result<PlanningParts, String> {
+    let mut archive = ItemArchive::open(path)?;
+    let item = archive.json("item.json")?.unwrap_or(Value::Null);
+    let names = archive.names();
+    let mut texts = Vec::new();
+    if archive.has("data.json") {
+        texts.push(archive.read("data.json")?);
+    }
+    for name in archive.names_under("resources/") {
+        if name.ends_with(".json") {
+            texts.push(archive.read(&name)?);
+        }
+    }
+    Ok(PlanningParts { item, names, texts })
+}
+
+/// The first item id a manifest lists twice (ids compared without case), if any.
+pub fn duplicate_id<'a>(ids: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    ids.into_iter()
+        .find(|id| !seen.insert(id.to_ascii_lowercase()))
+        .map(str::to_string)
 }
 
 /// Streams the `features` of an Esri JSON FeatureSet entry in chunks of `chunk`: a blocking
@@ -125,9 +229,32 @@ pub fn stream_features(
             let entry = zip
                 .by_name(&name)
                 .map_err(|e| format!("{}: no entry {name}: {e}", path.display()))?;
-            let mut de = serde_json::Deserializer::from_reader(std::io::BufReader::new(entry));
-            serde::Deserializer::deserialize_map(&mut de, FeatureSetVisitor { tx: &tx, chunk })
-                .map_err(|e| format!("{}: {name} is not a FeatureSet: {e}", path.display()))
+            let cap = max_entry_bytes();
+            let used = Rc::new(Cell::new(0u64));
+            let reader = Budget {
+                inner: std::io::BufReader::new(entry),
+                used: used.clone(),
+                cap,
+            };
+            let mut de = serde_json::Deserializer::from_reader(reader);
+            serde::Deserializer::deserialize_map(
+                &mut de,
+                FeatureSetVisitor {
+                    tx: &tx,
+                    chunk,
+                    used: &used,
+                },
+            )
+            .map_err(|e| {
+                if used.get() > cap {
+                    format!(
+                        "{}: {name} holds one feature (or header) larger than the {cap} bytes a restore reads into memory; if the archive is genuine, raise {ENV_MAX_ENTRY_BYTES}",
+                        path.display()
+                    )
+                } else {
+                    format!("{}: {name} is not a FeatureSet: {e}", path.display())
+                }
+            })
         })();
         if let Err(e) = result {
             let _ = tx.blocking_send(Err(e));
@@ -138,9 +265,30 @@ pub fn stream_features(
 
 type ChunkSender = tokio::sync::mpsc::Sender<Result<Vec<Value>, String>>;
 
+/// A reader failing once more than `cap` bytes were read since `used` was last reset (after
+/// each feature): one feature, or the part before `features`, never grows past the cap.
+struct Budget<R> {
+    inner: R,
+    used: Rc<Cell<u64>>,
+    cap: u64,
+}
+
+impl<R: Read> Read for Budget<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.used.get() > self.cap {
+            return Err(std::io::Error::other("feature size cap reached"));
+        }
+        let room = (self.cap + 1 - self.used.get()).min(buf.len() as u64) as usize;
+        let n = self.inner.read(&mut buf[..room])?;
+        self.used.set(self.used.get() + n as u64);
+        Ok(n)
+    }
+}
+
 struct FeatureSetVisitor<'a> {
     tx: &'a ChunkSender,
     chunk: usize,
+    used: &'a Rc<Cell<u64>>,
 }
 
 impl<'de> serde::de::Visitor<'de> for FeatureSetVisitor<'_> {
@@ -156,6 +304,7 @@ impl<'de> serde::de::Visitor<'de> for FeatureSetVisitor<'_> {
                 map.next_value_seed(FeaturesSeed {
                     tx: self.tx,
                     chunk: self.chunk,
+                    used: self.used,
                 })?;
             } else {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -168,6 +317,7 @@ impl<'de> serde::de::Visitor<'de> for FeatureSetVisitor<'_> {
 struct FeaturesSeed<'a> {
     tx: &'a ChunkSender,
     chunk: usize,
+    used: &'a Rc<Cell<u64>>,
 }
 
 impl<'de> serde::de::DeserializeSeed<'de> for FeaturesSeed<'_> {
@@ -187,7 +337,9 @@ impl<'de> serde::de::Visitor<'de> for FeaturesSeed<'_> {
 
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let mut buf = Vec::with_capacity(self.chunk);
+        self.used.set(0);
         while let Some(v) = seq.next_element::<Value>()? {
+            self.used.set(0);
             buf.push(v);
             if buf.len() == self.chunk
                 && self.tx.blocking_send(Ok(std::mem::take(&mut buf))).is_err()
