@@ -1,5 +1,5 @@
-//! `agol-tui restore` through the real binary: the dry-run plan, usage errors (exit 2), and
-//! `--preserve-ids` failing fast on ArcGIS Online.
+//! `agol-tui restore` through the real binary: the dry-run plan (the whole snapshot without a
+//! selection), usage errors (exit 2), and `--preserve-ids` failing fast on ArcGIS Online.
 
 mod common;
 
@@ -57,14 +57,6 @@ async fn dry_run_prints_the_plan_and_usage_errors_exit_2() {
     .await;
     assert_eq!(bad.status.code(), Some(2), "{}", common::text(&bad));
     assert!(common::text(&bad).contains("skip, overwrite, copy"));
-
-    let nothing = common::run(common::agol(
-        &fake,
-        home.path(),
-        &["restore", "--dest", dest_s],
-    ))
-    .await;
-    assert_eq!(nothing.status.code(), Some(2), "{}", common::text(&nothing));
 
     let preserve = common::run(common::agol(
         &fake,
@@ -150,4 +142,100 @@ async fn a_partly_failed_restore_exits_3_and_keeps_what_was_restored() {
         1,
         "the item that went through stays restored"
     );
+}
+
+/// `restore --dest D --dry-run` with no selection plans every item of the snapshot (as README
+/// and `--help` say, and as `restore --package` does) and sends no write to the target.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_selection_plans_the_whole_snapshot_and_writes_nothing() {
+    let a = common::fake().await;
+    let b = common::empty_fake().await;
+    let home = tempfile::tempdir().unwrap();
+    let (dest, _) = common::backup_all_with_binary(&a, home.path(), &[]).await;
+    let dest_s = dest.to_str().unwrap();
+    let manifest_path = std::fs::read_dir(dest.join("snapshots"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path().join("manifest.json"))
+        .find(|p| p.exists())
+        .unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(manifest_path).unwrap()).unwrap();
+    let mut want: Vec<String> = manifest["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["outcome"] == "ok")
+        .map(|i| i["id"].as_str().unwrap().to_string())
+        .collect();
+    want.sort();
+    assert!(want.len() > 10, "the sample snapshot holds the whole org");
+
+    let before = b.requests().len();
+    let mut cmd = common::agol(
+        &a,
+        home.path(),
+        &["restore", "--dest", dest_s, "--dry-run", "--json"],
+    );
+    common::target(&mut cmd, &b);
+    let out = common::run(cmd).await;
+    assert_eq!(out.status.code(), Some(0), "{}", common::text(&out));
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut got: Vec<String> = plan["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["old_id"].as_str().unwrap().to_string())
+        .collect();
+    got.sort();
+    assert_eq!(got, want, "every ok item of the snapshot is planned");
+    assert!(
+        plan["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["action"] == "create"),
+        "an empty target: every item is created"
+    );
+    let writes: Vec<_> = b.requests()[before..]
+        .iter()
+        .filter(|r| r.method != "GET" && !r.path.ends_with("generateToken"))
+        .map(|r| r.path.clone())
+        .collect();
+    assert!(
+        writes.is_empty(),
+        "a dry run wrote to the target: {writes:?}"
+    );
+    assert!(b.items().is_empty());
+
+    // A selection narrows it.
+    let pdf = sample::item_id("pdf");
+    let mut cmd = common::agol(
+        &a,
+        home.path(),
+        &[
+            "restore",
+            "--dest",
+            dest_s,
+            "--dry-run",
+            "--json",
+            "--id",
+            &pdf,
+        ],
+    );
+    common::target(&mut cmd, &b);
+    let out = common::run(cmd).await;
+    assert_eq!(out.status.code(), Some(0), "{}", common::text(&out));
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(plan["items"].as_array().unwrap().len(), 1);
+
+    // `--help` gives the restore meaning of the selection flags.
+    let help = common::run(common::agol(&a, home.path(), &["restore", "--help"])).await;
+    let h = String::from_utf8_lossy(&help.stdout).to_string();
+    assert!(
+        h.contains("the default when no other selection is given"),
+        "{h}"
+    );
+    assert!(h.contains("owned when the snapshot was taken"), "{h}");
+    assert!(!h.contains("every user's content"), "{h}");
 }

@@ -15,7 +15,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::connect::{connect, resolve};
 use super::report::CliSink;
-use super::{Cli, CliError, ConnectArgs, EXIT_OK, EXIT_PARTIAL, SelectionArgs};
+use super::{Cli, CliError, ConnectArgs, EXIT_OK, EXIT_PARTIAL};
 use crate::client::models::User;
 use crate::client::{Client, Credentials, PortalUrl};
 use crate::engine::archive::manifest::Outcome;
@@ -71,22 +71,65 @@ pub struct RestoreArgs {
     /// How to reach and sign in to the source portal (also the default target).
     #[command(flatten)]
     pub connect: ConnectArgs,
-    /// Which items of the snapshot.
+    /// Which items of the snapshot (none: every item it holds).
     #[command(flatten)]
-    pub selection: SelectionArgs,
+    pub selection: RestoreSelectionArgs,
+}
+
+/// Which items of the snapshot or package a restore takes. Without any of these it takes every
+/// item the source holds; each flag narrows that set (flags combine with AND).
+#[derive(Debug, Args, Default)]
+pub struct RestoreSelectionArgs {
+    /// Every item of the snapshot (the default when no other selection is given).
+    #[arg(long)]
+    pub all: bool,
+    /// Only these item ids of the snapshot.
+    #[arg(long = "id", value_name = "ID", num_args = 1..)]
+    pub ids: Vec<String>,
+    /// Only items these users owned when the snapshot was taken.
+    #[arg(long = "owner", value_name = "USER", num_args = 1..)]
+    pub owners: Vec<String>,
+    /// Only items that were in this folder (title; `/` for the root folder) in the snapshot.
+    #[arg(long, value_name = "FOLDER")]
+    pub folder: Option<String>,
+    /// Only items of these types (e.g. "Web Map").
+    #[arg(long = "type", value_name = "TYPE", num_args = 1..)]
+    pub types: Vec<String>,
+    /// Only items that had one of these tags in the snapshot.
+    #[arg(long = "tag", value_name = "TAG", num_args = 1..)]
+    pub tags: Vec<String>,
+    /// Leave out items of these types.
+    #[arg(long = "exclude-type", value_name = "TYPE", num_args = 1..)]
+    pub exclude_types: Vec<String>,
+    /// Leave out items that had any of these tags.
+    #[arg(long = "exclude-tag", value_name = "TAG", num_args = 1..)]
+    pub exclude_tags: Vec<String>,
+}
+
+impl From<&RestoreSelectionArgs> for Selection {
+    /// No selection at all means every item of the source.
+    fn from(a: &RestoreSelectionArgs) -> Self {
+        let mut s = Selection {
+            all: a.all,
+            ids: a.ids.clone(),
+            owners: a.owners.clone(),
+            folder: a.folder.clone(),
+            types: a.types.clone(),
+            tags: a.tags.clone(),
+            exclude_types: a.exclude_types.clone(),
+            exclude_tags: a.exclude_tags.clone(),
+            ..Selection::default()
+        };
+        if s.is_empty() {
+            s.all = true;
+        }
+        s
+    }
 }
 
 /// Runs `restore`.
 pub async fn run(cli: &Cli, args: &RestoreArgs) -> Result<i32, CliError> {
-    let mut selection = Selection::from(&args.selection);
-    if args.package.is_some() && selection.is_empty() {
-        selection.all = true;
-    }
-    if selection.is_empty() {
-        return Err(CliError::usage(
-            "nothing selected: pass --all, or narrow with --id, --owner, --folder, --type or --tag",
-        ));
-    }
+    let selection = Selection::from(&args.selection);
     let on_conflict: OnConflict = args.on_conflict.parse().map_err(CliError::usage)?;
     // Ctrl-C stops staging (cleanly: nothing half-staged is left) and the restore alike.
     let cancel = CancellationToken::new();

@@ -96,6 +96,7 @@ pub fn apply(
     text_field(ctx, "description", clear, &mut it.description);
     text_field(ctx, "accessInformation", clear, &mut it.access_information);
     text_field(ctx, "licenseInfo", clear, &mut it.license_info);
+    text_field(ctx, "documentation", clear, &mut it.documentation);
     text_field(ctx, "culture", clear, &mut it.culture);
     text_field(ctx, "spatialReference", clear, &mut it.spatial_reference);
     text_field(ctx, "url", clear, &mut it.url);

@@ -114,27 +114,55 @@ fn update_info(
     )
 }
 
-/// `setContentStatus` (`status=authoritative|deprecated|` empty to clear; admins only for
-/// authoritative, as on ArcGIS Online).
+/// `setContentStatus` (`status=org_authoritative|public_authoritative|deprecated`, the short
+/// `authoritative` too; empty or absent clears it; admins only for authoritative, as on ArcGIS
+/// Online). Authoritative items become protected, as the REST docs say.
 fn content_status(s: &Shared, ctx: &Ctx, caller: &str, id: &str) -> Response {
     let status = match ctx.param("status").map(str::to_ascii_lowercase).as_deref() {
         None => None,
-        Some("authoritative") => Some("org_authoritative"),
+        Some("authoritative" | "org_authoritative") => Some("org_authoritative"),
+        Some("public_authoritative") => Some("public_authoritative"),
         Some("deprecated") => Some("deprecated"),
         Some(other) => {
             return respond::error(ctx, 400, None, &format!("Invalid status '{other}'."), &[]);
         }
     };
-    if status == Some("org_authoritative") && !s.org().is_admin(Some(caller)) {
+    let authoritative = status.is_some_and(|st| st.ends_with("_authoritative"));
+    if authoritative && !s.org().is_admin(Some(caller)) {
         return respond::forbidden(ctx, false);
     }
     set(s, id, |it| {
         it.content_status = status;
-        if status == Some("org_authoritative") {
+        if authoritative {
             it.protected = true;
         }
     });
     respond::json(ctx, &json!({"success": true}))
+}
+
+/// `POST /content/items/{id}/setContentStatus` (the documented URL): the item's owner or an
+/// org admin.
+pub async fn item_content_status(
+    State(s): State<Arc<Shared>>,
+    Extension(ctx): Extension<Arc<Ctx>>,
+    Path(id): Path<String>,
+) -> Response {
+    if let Err(r) = super::write_auth::post_only(&ctx) {
+        return r;
+    }
+    let caller = match ctx.caller(&s) {
+        Ok(Some(c)) => c,
+        Ok(None) => return respond::token_required(&ctx),
+        Err(r) => return r,
+    };
+    let owner = match s.org().item(&id) {
+        Some(it) => it.owner.clone(),
+        None => return respond::item_missing(&ctx),
+    };
+    if owner != caller && !s.org().is_admin(Some(&caller)) {
+        return respond::forbidden(&ctx, false);
+    }
+    content_status(&s, &ctx, &caller, &id)
 }
 
 /// `move` with `folder` (id, or `/` for the root).

@@ -135,6 +135,8 @@ pub struct Item {
     pub spatial_reference: Option<String>,
     pub access_information: Option<String>,
     pub license_info: Option<String>,
+    /// Free-text `documentation` field of the item.
+    pub documentation: Option<String>,
     /// Item culture such as `en-us`.
     pub culture: Option<String>,
     /// Content categories (`/Categories/...` paths).

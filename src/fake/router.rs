@@ -115,6 +115,10 @@ pub fn portal_router(shared: Arc<Shared>) -> Router {
             any(export::delete),
         )
         .route(&r("/content/items/{id}"), any(items::item))
+        .route(
+            &r("/content/items/{id}/setContentStatus"),
+            any(item_ops::item_content_status),
+        )
         .route(&r("/content/items/{id}/data"), any(item_files::data))
         .route(
             &r("/content/items/{id}/info/{*path}"),

@@ -32,6 +32,7 @@ pub fn new_item(id: String, owner: &str, folder: Option<String>, title: &str, ty
         spatial_reference: Some("102100".into()),
         access_information: Some(ORG_NAME.into()),
         license_info: None,
+        documentation: None,
         culture: Some("en-us".into()),
         categories: Vec::new(),
         url: None,

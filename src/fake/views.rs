@@ -33,7 +33,7 @@ pub fn item_json(org: &Org, item: &Item, caller: Option<&str>, view: ItemView) -
     put("tags", json!(item.tags));
     put("snippet", json!(item.snippet));
     put("thumbnail", json!(item.thumbnail));
-    put("documentation", Value::Null);
+    put("documentation", json!(item.documentation));
     put("extent", json!(item.extent));
     put("categories", json!(item.categories));
     put("spatialReference", json!(item.spatial_reference));

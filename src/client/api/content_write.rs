@@ -276,14 +276,22 @@ impl Client {
             .await
     }
 
-    /// `items/{id}/addResources`: one resource file under `prefix` (`None` = top level).
+    /// `items/{id}/addResources`: one resource file under `prefix` (`None` = top level) with
+    /// `access` `inherit` (readable by whoever can read the item) or `private` (owner and
+    /// admins only); anything else is sent as `inherit`.
     pub async fn add_resource(
         &self,
         owner: &str,
         id: &str,
         file: &UploadFile,
         prefix: Option<&str>,
+        access: &str,
     ) -> Result<()> {
+        let access = if access == "private" {
+            "private"
+        } else {
+            "inherit"
+        };
         let url = self.portal().sharing(&format!(
             "{}/items/{}/addResources",
             user_path(owner, None),
@@ -292,7 +300,7 @@ impl Client {
         let call = Call::post(&url)
             .param("fileName", &file.file_name)
             .param_opt("resourcesPrefix", prefix.filter(|p| !p.is_empty()))
-            .param("access", "inherit")
+            .param("access", access)
             .part_file(
                 "file",
                 &file.path,
@@ -359,6 +367,36 @@ impl Client {
                     .collect()
             })
             .unwrap_or_default())
+    }
+
+    /// `items/{id}/protect` (or `unprotect`): delete protection on or off.
+    pub async fn set_protected(&self, owner: &str, id: &str, protected: bool) -> Result<()> {
+        let op = if protected { "protect" } else { "unprotect" };
+        let url = self.portal().sharing(&format!(
+            "{}/items/{}/{op}",
+            user_path(owner, None),
+            path_segment(id)
+        ));
+        let v: Value = self.json(Call::post(&url)).await?;
+        check_success(&url, &v)
+    }
+
+    /// `content/items/{id}/setContentStatus`: `org_authoritative`, `public_authoritative` or
+    /// `deprecated`; `None` clears the status (`clearEmptyFields=true`). Needs the owner or an
+    /// admin with `portal:admin:updateItems`; authoritative items become protected.
+    pub async fn set_content_status(&self, id: &str, status: Option<&str>) -> Result<()> {
+        let url = self.portal().sharing(&format!(
+            "content/items/{}/setContentStatus",
+            path_segment(id)
+        ));
+        let v: Value = self
+            .json(
+                Call::post(&url)
+                    .param("status", status.unwrap_or(""))
+                    .param("clearEmptyFields", status.is_none()),
+            )
+            .await?;
+        check_success(&url, &v)
     }
 
     /// `items/{id}/delete` (`permanentDelete=true` where the recycle bin is on).

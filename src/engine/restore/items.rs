@@ -336,8 +336,52 @@ pub(super) async fn upload_parts(
     Err("the portal did not finish assembling the uploaded parts".into())
 }
 
-/// Every `resources/<path>` entry → `addResources` (prefix = the sub-folder); JSON resources
-/// get their references remapped.
+/// The archive entry that lists each resource's full portal path and access (see
+/// `docs/archive-format.md`); archives written before it existed have none.
+pub const RESOURCES_INDEX: &str = "resources.json";
+
+/// Archive entry → (full resource path, access) from [`RESOURCES_INDEX`]. Entries it does not
+/// list keep their entry path and `inherit`. Paths that would leave the item (`..`, absolute)
+/// are ignored in favour of the entry path.
+pub fn resource_index(
+    archive: &mut ItemArchive,
+) -> Result<BTreeMap<String, (String, String)>, String> {
+    let Some(doc) = archive.json(RESOURCES_INDEX)? else {
+        return Ok(BTreeMap::new());
+    };
+    let mut out = BTreeMap::new();
+    for r in doc
+        .get("resources")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let Some(entry) = r.get("entry").and_then(Value::as_str) else {
+            continue;
+        };
+        let path = r
+            .get("resource")
+            .and_then(Value::as_str)
+            .filter(|p| {
+                !p.is_empty()
+                    && !p.starts_with('/')
+                    && !p.contains('\\')
+                    && p.split('/').all(|s| !s.is_empty() && s != "." && s != "..")
+                    && !p.chars().any(char::is_control)
+            })
+            .map(str::to_string)
+            .unwrap_or_else(|| entry.trim_start_matches("resources/").to_string());
+        let access = match r.get("access").and_then(Value::as_str) {
+            Some("private") => "private",
+            _ => "inherit",
+        };
+        out.insert(entry.to_string(), (path, access.to_string()));
+    }
+    Ok(out)
+}
+
+/// Every `resources/<path>` entry → `addResources` under its full original path (prefix = the
+/// sub-folders) with its original `access`; JSON resources get their references remapped.
 pub async fn resources(
     ctx: &Ctx<'_>,
     archive: &mut ItemArchive,
@@ -347,8 +391,13 @@ pub async fn resources(
     updating: bool,
     notes: &mut Vec<String>,
 ) -> Result<(), String> {
+    let index = resource_index(archive)?;
     for name in archive.names_under("resources/") {
-        let rel = name.trim_start_matches("resources/");
+        let (rel, access) = match index.get(&name) {
+            Some((path, access)) => (path.clone(), access.as_str()),
+            None => (name.trim_start_matches("resources/").to_string(), "inherit"),
+        };
+        let rel = rel.as_str();
         let (prefix, file_name) = match rel.rsplit_once('/') {
             Some((p, f)) => (Some(p), f),
             None => (None, rel),
@@ -367,7 +416,11 @@ pub async fn resources(
             path,
             file_name: file_name.to_string(),
         };
-        match ctx.client.add_resource(owner, id, &file, prefix).await {
+        match ctx
+            .client
+            .add_resource(owner, id, &file, prefix, access)
+            .await
+        {
             Ok(()) => {}
             Err(e) if updating => notes.push(format!("resource {rel} not replaced: {e}")),
             Err(e) => return Err(format!("resource {rel}: {e}")),

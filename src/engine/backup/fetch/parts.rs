@@ -327,7 +327,10 @@ pub(crate) fn is_not_found(e: &Error) -> bool {
     ) || e.is_missing_item()
 }
 
-/// Every resource (paged listing, `num=100`) → `resources/<safe path>`.
+/// Every resource (paged listing, `num=100`) → `resources/<safe path>`, and when the item has
+/// any, `resources.json`: per resource its full path as the portal names it, the archive entry,
+/// its `access` (`inherit` | `private`; `null` when the listing did not say, as for callers who
+/// are neither owner nor admin) and size, so a restore brings back both path and access.
 pub(crate) async fn resources(
     ctx: &Ctx<'_>,
     item: &Item,
@@ -335,6 +338,7 @@ pub(crate) async fn resources(
 ) -> Result<()> {
     let list = Call::get(item_url(ctx.client, &item.id, "resources"));
     let mut stream = std::pin::pin!(pages(ctx.client.clone(), list, "resources", 100));
+    let mut index: Vec<Value> = Vec::new();
     while let Some(page) = stream.try_next().await? {
         for entry in page.entries {
             let Some(path) = entry.get("resource").and_then(Value::as_str) else {
@@ -359,10 +363,24 @@ pub(crate) async fn resources(
             .await?;
             let name = unique_entry(archive, &format!("resources/{}", safe_entry_path(path)));
             spooled.store(archive, &name)?;
+            let access = entry
+                .get("access")
+                .and_then(Value::as_str)
+                .filter(|a| matches!(*a, "inherit" | "private"));
+            index.push(json!({"resource": path, "entry": name, "access": access, "size": size}));
         }
+    }
+    if !index.is_empty() {
+        let bytes = serde_json::to_vec_pretty(&json!({ "resources": index })).unwrap_or_default();
+        archive
+            .add_bytes(RESOURCES_INDEX, &bytes)
+            .map_err(|e| local_io(RESOURCES_INDEX, e))?;
     }
     Ok(())
 }
+
+/// The archive entry listing every resource's full path, entry and access.
+pub const RESOURCES_INDEX: &str = "resources.json";
 
 /// Ids of related items in one direction for the given types (one request).
 pub(crate) async fn related_ids(
