@@ -308,3 +308,31 @@ async fn an_endless_exceeded_transfer_limit_is_stopped() {
     );
     assert!(started.elapsed() < Duration::from_secs(30));
 }
+
+#[tokio::test]
+async fn the_limits_config_section_reaches_the_binary() {
+    let fake = common::fake().await;
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(
+        home.path().join("config.toml"),
+        "[limits]\nmax_json_mib = 1\n",
+    )
+    .unwrap();
+    for path in ["/portals/self", "/community/self"] {
+        fake.hostile_body_next(path, 10, BodyMode::Endless);
+    }
+    let out_csv = home.path().join("inv.csv");
+    let out = common::run(common::agol(
+        &fake,
+        home.path(),
+        &["scan", "--all", "--out", out_csv.to_str().unwrap()],
+    ))
+    .await;
+    let text = common::text(&out);
+    assert!(!out.status.success(), "{text}");
+    assert!(
+        text.contains("1 MiB") && text.contains("max_json_mib"),
+        "{text}"
+    );
+    assert!(!out_csv.exists());
+}

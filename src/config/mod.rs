@@ -291,3 +291,33 @@ fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
     };
     format!("{message}{location}{fix}")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_example_config_parses_and_shows_the_default_limits() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let config = Config::parse(&path, &text).unwrap();
+        assert_eq!(config.limits.limits(), crate::client::Limits::default());
+        assert_eq!(config.limits.max_json_mib, Some(256));
+    }
+
+    #[test]
+    fn limits_apply_over_the_defaults() {
+        let config = Config::parse(
+            Path::new("x.toml"),
+            "[limits]\nmax_json_mib = 2\nrequest_timeout_secs = 5\n",
+        )
+        .unwrap();
+        let l = config.limits.limits();
+        assert_eq!(l.max_json_bytes, 2 * 1024 * 1024);
+        assert_eq!(l.request_timeout, std::time::Duration::from_secs(5));
+        assert_eq!(
+            l.idle_timeout,
+            crate::client::Limits::default().idle_timeout
+        );
+    }
+}
