@@ -37,6 +37,11 @@ const CASES: &[(&str, &[&str])] = &[
     ("broken_toml.toml", &["line 1", "valid TOML"]),
     ("empty_username.toml", &["profiles.work.username", "empty"]),
     (
+        "limits_zero_json_cap.toml",
+        &["limits.max_json_mib", "between 1 and", "256"],
+    ),
+    ("limits_unknown_key.toml", &["idle_timeout", "line 2"]),
+    (
         "keymap_unknown_action.toml",
         &["keymap.bakup", "not an action", "backup"],
     ),

@@ -34,6 +34,8 @@ pub struct Resolved {
     pub allow_http: bool,
     /// Default workers.
     pub workers: usize,
+    /// Request limits from `[limits]`.
+    pub limits: crate::client::Limits,
 }
 
 /// Loads the config and resolves the connection settings.
@@ -84,12 +86,13 @@ pub fn resolve(cli: &Cli, args: &ConnectArgs) -> Result<Resolved, CliError> {
         auth,
         allow_http,
         workers,
+        limits: config.limits.limits(),
     })
 }
 
 /// A client without credentials for the resolved portal (TLS settings applied).
 pub fn anonymous_client(r: &Resolved) -> Result<Client, CliError> {
-    let mut builder = Client::builder(r.portal.clone());
+    let mut builder = Client::builder(r.portal.clone()).limits(r.limits);
     if let Some(ca) = &r.ca_file {
         builder = builder.ca_file(ca)?;
     }
@@ -99,7 +102,9 @@ pub fn anonymous_client(r: &Resolved) -> Result<Client, CliError> {
 /// Builds a signed-in client from the resolved settings and returns it with the user.
 pub async fn connect(r: &Resolved, args: &ConnectArgs) -> Result<(Client, User), CliError> {
     let credentials = credentials(r, args)?;
-    let mut builder = Client::builder(r.portal.clone()).credentials(credentials);
+    let mut builder = Client::builder(r.portal.clone())
+        .credentials(credentials)
+        .limits(r.limits);
     if let Some(ca) = &r.ca_file {
         builder = builder.ca_file(ca)?;
     }

@@ -125,8 +125,9 @@ async fn oauth_login(
                 store.path().display()
             ))
         })?;
-    let mut builder =
-        Client::builder(resolved.portal.clone()).credentials(Credentials::OAuth(creds));
+    let mut builder = Client::builder(resolved.portal.clone())
+        .credentials(Credentials::OAuth(creds))
+        .limits(resolved.limits);
     if let Some(ca) = &resolved.ca_file {
         builder = builder.ca_file(ca)?;
     }

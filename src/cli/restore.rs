@@ -298,7 +298,13 @@ async fn target(
         let dest = resolved.profile.destination.clone();
         let (client, me) = match target_env_credentials(resolved.username.clone())? {
             Some(creds) => {
-                sign_in(resolved.portal.clone(), creds, resolved.ca_file.as_deref()).await?
+                sign_in(
+                    resolved.portal.clone(),
+                    creds,
+                    resolved.ca_file.as_deref(),
+                    resolved.limits,
+                )
+                .await?
             }
             None => connect(&resolved, &connect_args).await?,
         };
@@ -309,7 +315,10 @@ async fn target(
         let creds = target_env_credentials(var("AGOL_TARGET_USERNAME"))?.ok_or_else(|| {
             CliError::usage("no target credentials: set AGOL_TARGET_USERNAME and AGOL_TARGET_PASSWORD, or AGOL_TARGET_TOKEN, or use --target-profile")
         })?;
-        let (client, me) = sign_in(portal, creds, args.connect.ca_file.as_deref()).await?;
+        let limits = resolve(cli, &args.connect)
+            .map(|r| r.limits)
+            .unwrap_or_default();
+        let (client, me) = sign_in(portal, creds, args.connect.ca_file.as_deref(), limits).await?;
         let dest = resolve(cli, &args.connect)
             .ok()
             .and_then(|r| r.profile.destination);
@@ -346,8 +355,9 @@ async fn sign_in(
     portal: PortalUrl,
     creds: Credentials,
     ca_file: Option<&std::path::Path>,
+    limits: crate::client::Limits,
 ) -> Result<(Client, User), CliError> {
-    let mut builder = Client::builder(portal).credentials(creds);
+    let mut builder = Client::builder(portal).credentials(creds).limits(limits);
     if let Some(ca) = ca_file {
         builder = builder.ca_file(ca)?;
     }

@@ -57,6 +57,7 @@ pub async fn run(cli: &Cli) -> Result<i32, CliError> {
         config_path: Some(config_path),
         ca_file: resolved.as_ref().ok().and_then(|r| r.ca_file.clone()),
         allow_http: resolved.as_ref().is_ok_and(|r| r.allow_http),
+        limits: config.limits.limits(),
     };
     let (form, conn, first) = match &resolved {
         Err(_) => (SignInForm::default(), None, None),

@@ -138,7 +138,9 @@ fn transport_message(kind: TransportKind, url: &str, message: &str) -> String {
         TransportKind::Tls => format!(
             "TLS failure talking to {url}: {message}. If the portal uses a private CA, pass its certificate with --ca-file or AGOL_CA_FILE"
         ),
-        TransportKind::Timeout => format!("{url} timed out: {message}"),
+        TransportKind::Timeout => format!(
+            "{url} timed out: {message} (the [limits] idle_timeout_secs, request_timeout_secs and download_timeout_secs config keys set the bounds)"
+        ),
         TransportKind::Interrupted => format!("connection to {url} broke: {message}"),
         TransportKind::Other => format!("request to {url} failed: {message}"),
     }

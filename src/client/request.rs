@@ -15,6 +15,12 @@ use super::{Client, REFERER};
 /// URLs longer than this are sent as POST (arcgis-rest-js uses the same threshold).
 pub const MAX_GET_URL: usize = 2000;
 
+/// Redirects followed for one download at most.
+pub const MAX_REDIRECTS: usize = 5;
+
+/// Most of an error body read to look for the ArcGIS error envelope.
+const ERROR_BODY_CAP: u64 = 64 * 1024;
+
 /// HTTP method of a call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
@@ -57,6 +63,7 @@ pub struct Call {
     safe: bool,
     json: bool,
     anonymous: bool,
+    streamed: bool,
 }
 
 /// Parameters whose values are secrets: never shown by `Debug`.
@@ -105,6 +112,7 @@ impl Call {
             safe: true,
             json: true,
             anonymous: false,
+            streamed: false,
         }
     }
 
@@ -217,8 +225,9 @@ impl Client {
 
     /// Sends a JSON call and returns the checked value together with the raw bytes.
     pub async fn json_body(&self, call: Call) -> Result<JsonBody> {
+        let cap = self.inner.limits.max_json_bytes;
         self.run(&call, |resp, url| async move {
-            let raw = read_body(resp, &url).await?;
+            let raw = read_body(resp, &url, cap).await?;
             let value = parse_value(&url, &raw)?;
             check_envelope(&url, &value)?;
             Ok(JsonBody { value, raw })
@@ -228,9 +237,10 @@ impl Client {
 
     /// Sends a call and returns the whole body as bytes (an ArcGIS error body still fails).
     pub async fn bytes(&self, call: Call) -> Result<Bytes> {
+        let cap = self.inner.limits.max_json_bytes;
         self.run(&call.raw(), |resp, url| async move {
             let looks_json = content_type_is_texty(&resp);
-            let raw = read_body(resp, &url).await?;
+            let raw = read_body(resp, &url, cap).await?;
             if looks_json
                 && raw.len() < 64 * 1024
                 && raw.trim_ascii_start().starts_with(b"{\"error\"")
@@ -244,10 +254,80 @@ impl Client {
     }
 
     /// Sends a call and hands back the streaming response after the status check, for large
-    /// downloads that go straight to disk.
-    pub async fn stream(&self, call: Call) -> Result<reqwest::Response> {
+    /// downloads that go straight to disk. Redirects are followed (see [`Client::follow`]);
+    /// the whole download is bounded by [`super::Limits::download_timeout`].
+    pub async fn stream(&self, mut call: Call) -> Result<reqwest::Response> {
+        call.streamed = true;
         self.run(&call.raw(), |resp, _url| async move { Ok(resp) })
             .await
+    }
+
+    /// Follows the redirects of a download (ArcGIS Online sends file downloads to its storage),
+    /// at most [`MAX_REDIRECTS`]; each hop gets a token only when the scope allows its host.
+    /// A redirect without a target, a loop or too many hops is an error: a redirect's own body
+    /// is never the data.
+    async fn follow(&self, call: &Call, mut resp: reqwest::Response) -> Result<reqwest::Response> {
+        let mut here = call.url.clone();
+        let mut seen = vec![here.clone()];
+        for _ in 0..=MAX_REDIRECTS {
+            if !is_redirect(resp.status()) {
+                return Ok(resp);
+            }
+            let status = resp.status().as_u16();
+            let location = resp
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string);
+            let Some(location) = location else {
+                return Err(Error::Unexpected {
+                    url: call.url.clone(),
+                    reason: format!(
+                        "HTTP {status} redirect without a Location header; its body is not the data"
+                    ),
+                });
+            };
+            let next = url::Url::parse(&here)
+                .and_then(|base| base.join(&location))
+                .map_err(|e| Error::Unexpected {
+                    url: call.url.clone(),
+                    reason: format!("HTTP {status} redirect to an unusable address: {e}"),
+                })?;
+            if !matches!(next.scheme(), "http" | "https") {
+                return Err(Error::Unexpected {
+                    url: call.url.clone(),
+                    reason: format!("HTTP {status} redirect to a `{}:` address", next.scheme()),
+                });
+            }
+            let next = next.to_string();
+            if seen.contains(&next) {
+                return Err(Error::Unexpected {
+                    url: call.url.clone(),
+                    reason: format!("HTTP {status} redirects in a loop"),
+                });
+            }
+            seen.push(next.clone());
+            let token = if call.anonymous {
+                None
+            } else {
+                self.token_for(&next).await?
+            };
+            tracing::debug!(from = %without_query(&here), to = %without_query(&next), with_token = token.is_some(), "following a redirect");
+            let hop = Call {
+                method: Method::Get,
+                url: next.clone(),
+                params: Vec::new(),
+                parts: Vec::new(),
+                json: false,
+                ..call.clone()
+            };
+            resp = self.send_once(&hop, token.as_ref()).await?;
+            here = next;
+        }
+        Err(Error::Unexpected {
+            url: call.url.clone(),
+            reason: format!("more than {MAX_REDIRECTS} redirects"),
+        })
     }
 
     /// The retry / token-refresh loop around one call; `read` turns a response into `T`.
@@ -266,12 +346,30 @@ impl Client {
             } else {
                 self.token_for(&call.url).await?
             };
-            let outcome = match self.send_once(call, token.as_ref()).await {
+            let sent = match self.send_once(call, token.as_ref()).await {
+                Ok(resp) if is_redirect(resp.status()) => {
+                    if call.json {
+                        Err(Error::Unexpected {
+                            url: call.url.clone(),
+                            reason: format!(
+                                "HTTP {} redirect where a JSON answer was expected",
+                                resp.status().as_u16()
+                            ),
+                        })
+                    } else {
+                        self.follow(call, resp).await
+                    }
+                }
+                other => other,
+            };
+            let outcome = match sent {
                 Ok(resp) => match status_error(&resp, &call.url) {
                     Some(status_err) => {
                         // A JSON error body on a real 4xx says more than the status alone;
                         // throttling and 5xx keep the status (and its Retry-After).
-                        let body = resp.bytes().await.unwrap_or_default();
+                        let body = read_body(resp, &call.url, ERROR_BODY_CAP)
+                            .await
+                            .unwrap_or_default();
                         let envelope = parse_value(&call.url, &body)
                             .ok()
                             .and_then(|v| check_envelope(&call.url, &v).err());
@@ -357,6 +455,12 @@ impl Client {
             }
         };
         req = req.header(reqwest::header::REFERER, REFERER);
+        let limits = &self.inner.limits;
+        req = req.timeout(if call.streamed {
+            limits.download_timeout
+        } else {
+            limits.request_timeout
+        });
         if let (Method::Get, Some(t)) = (method, token) {
             req = req.header(
                 "X-Esri-Authorization",
@@ -471,8 +575,7 @@ fn content_type_is_texty(resp: &reqwest::Response) -> bool {
 /// A real HTTP error status as an error, with `Retry-After`.
 fn status_error(resp: &reqwest::Response, url: &str) -> Option<Error> {
     let status = resp.status();
-    if status.is_success() || status.is_redirection() && status != reqwest::StatusCode::NOT_MODIFIED
-    {
+    if status.is_success() {
         return None;
     }
     let retry_after = parse_retry_after(
@@ -487,8 +590,34 @@ fn status_error(resp: &reqwest::Response, url: &str) -> Option<Error> {
     })
 }
 
-async fn read_body(resp: reqwest::Response, url: &str) -> Result<Bytes> {
-    resp.bytes().await.map_err(|e| transport_error(url, &e))
+/// True for the statuses that send the client elsewhere (not 304, which has no target).
+fn is_redirect(status: reqwest::StatusCode) -> bool {
+    status.is_redirection() && status != reqwest::StatusCode::NOT_MODIFIED
+}
+
+/// A URL without its query (signed storage URLs carry their signature there).
+fn without_query(url: &str) -> &str {
+    url.split_once('?').map_or(url, |(u, _)| u)
+}
+
+/// Reads a body into memory, at most `cap` bytes (never allocating by a declared size); a
+/// failure while reading is a transport error, retried like the others.
+async fn read_body(mut resp: reqwest::Response, url: &str, cap: u64) -> Result<Bytes> {
+    let over = || Error::Limit {
+        url: url.to_string(),
+        message: super::limits::json_cap_message(cap),
+    };
+    if resp.content_length().is_some_and(|n| n > cap) {
+        return Err(over());
+    }
+    let mut buf = bytes::BytesMut::new();
+    while let Some(chunk) = resp.chunk().await.map_err(|e| transport_error(url, &e))? {
+        if buf.len() as u64 + chunk.len() as u64 > cap {
+            return Err(over());
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(buf.freeze())
 }
 
 /// Classifies a reqwest error; the message never holds a token (tokens are never in URLs).
@@ -496,6 +625,10 @@ pub fn transport_error(url: &str, e: &reqwest::Error) -> Error {
     let text = error_chain(e);
     let kind = if e.is_timeout() {
         TransportKind::Timeout
+    } else if e.is_body() || e.is_decode() || text.contains("close_notify") {
+        // Broken while reading the answer (truncated, reset, TLS closed without close_notify):
+        // the request itself got through, another attempt may get the whole body.
+        TransportKind::Interrupted
     } else if text.contains("certificate")
         || text.contains("tls")
         || text.contains("TLS")

@@ -61,6 +61,76 @@ pub struct Defaults {
     pub workers: Option<usize>,
 }
 
+/// `[limits]`: bounds on what one request may cost (see [`crate::client::Limits`]).
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsConfig {
+    /// Largest JSON answer read, in MiB (default 256).
+    pub max_json_mib: Option<u64>,
+    /// Longest wait for the next bytes of an answer, in seconds (default 120).
+    pub idle_timeout_secs: Option<u64>,
+    /// Longest one JSON request may take, in seconds (default 600).
+    pub request_timeout_secs: Option<u64>,
+    /// Longest one file download may take, in seconds (default 21600).
+    pub download_timeout_secs: Option<u64>,
+}
+
+/// Upper bound of `max_json_mib` (64 GiB: more cannot be meant).
+const MAX_JSON_MIB: u64 = 65_536;
+/// Upper bound of the timeouts (a week).
+const MAX_TIMEOUT_SECS: u64 = 7 * 24 * 3600;
+
+impl LimitsConfig {
+    /// The client limits: the defaults with the given keys applied (validated by
+    /// [`Config::parse`]).
+    pub fn limits(&self) -> crate::client::Limits {
+        use std::time::Duration;
+        let d = crate::client::Limits::default();
+        crate::client::Limits {
+            max_json_bytes: self
+                .max_json_mib
+                .map_or(d.max_json_bytes, |m| m.saturating_mul(1024 * 1024)),
+            idle_timeout: self
+                .idle_timeout_secs
+                .map_or(d.idle_timeout, Duration::from_secs),
+            request_timeout: self
+                .request_timeout_secs
+                .map_or(d.request_timeout, Duration::from_secs),
+            download_timeout: self
+                .download_timeout_secs
+                .map_or(d.download_timeout, Duration::from_secs),
+        }
+    }
+
+    fn check(&self) -> Result<(), String> {
+        let range = |key: &str, v: Option<u64>, max: u64, example: &str| match v {
+            Some(v) if v == 0 || v > max => Err(format!(
+                "key `limits.{key}` must be between 1 and {max} (got {v}); set e.g. {key} = {example}, or remove it for the default"
+            )),
+            _ => Ok(()),
+        };
+        range("max_json_mib", self.max_json_mib, MAX_JSON_MIB, "256")?;
+        range(
+            "idle_timeout_secs",
+            self.idle_timeout_secs,
+            MAX_TIMEOUT_SECS,
+            "120",
+        )?;
+        range(
+            "request_timeout_secs",
+            self.request_timeout_secs,
+            MAX_TIMEOUT_SECS,
+            "600",
+        )?;
+        range(
+            "download_timeout_secs",
+            self.download_timeout_secs,
+            MAX_TIMEOUT_SECS,
+            "21600",
+        )
+    }
+}
+
 /// The whole configuration file.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -76,6 +146,9 @@ pub struct Config {
     /// Key bindings for the TUI (action name → key list); checked by the TUI.
     #[serde(default)]
     pub keymap: BTreeMap<String, toml::Value>,
+    /// Request limits (JSON body cap, timeouts).
+    #[serde(default)]
+    pub limits: LimitsConfig,
 }
 
 /// A configuration problem, with the file, the key and the fix.
@@ -128,6 +201,7 @@ impl Config {
             )));
         }
         check_workers("defaults.workers", config.defaults.workers).map_err(err)?;
+        config.limits.check().map_err(err)?;
         keymap::Keymap::from_table(&config.keymap).map_err(err)?;
         for (name, p) in &config.profiles {
             let key = |k: &str| format!("profiles.{name}.{k}");
@@ -216,4 +290,34 @@ fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
         "; the file must be valid TOML (see config.example.toml)"
     };
     format!("{message}{location}{fix}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_example_config_parses_and_shows_the_default_limits() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let config = Config::parse(&path, &text).unwrap();
+        assert_eq!(config.limits.limits(), crate::client::Limits::default());
+        assert_eq!(config.limits.max_json_mib, Some(256));
+    }
+
+    #[test]
+    fn limits_apply_over_the_defaults() {
+        let config = Config::parse(
+            Path::new("x.toml"),
+            "[limits]\nmax_json_mib = 2\nrequest_timeout_secs = 5\n",
+        )
+        .unwrap();
+        let l = config.limits.limits();
+        assert_eq!(l.max_json_bytes, 2 * 1024 * 1024);
+        assert_eq!(l.request_timeout, std::time::Duration::from_secs(5));
+        assert_eq!(
+            l.idle_timeout,
+            crate::client::Limits::default().idle_timeout
+        );
+    }
 }

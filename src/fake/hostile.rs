@@ -188,15 +188,34 @@ fn hv(s: &str) -> HeaderValue {
     HeaderValue::from_str(s).unwrap_or(HeaderValue::from_static("/"))
 }
 
-/// Request parameters changed by the knobs (`resultOffset` dropped while endless).
-pub fn adjust_params(shared: &Shared, path: &str, params: &mut BTreeMap<String, String>) {
+/// Request changed by the knobs: `resultOffset` dropped from the parameters and the query
+/// string while the endless-`exceededTransferLimit` knob is on.
+pub fn adjust_request(
+    shared: &Shared,
+    uri: &mut axum::http::Uri,
+    params: &mut BTreeMap<String, String>,
+) {
     let endless = shared
         .hostile
         .lock()
         .map(|h| h.endless_transfer_limit)
         .unwrap_or(false);
-    if endless && path.ends_with("/query") {
-        params.remove("resultOffset");
+    if !endless || !uri.path().ends_with("/query") {
+        return;
+    }
+    params.retain(|k, _| !k.eq_ignore_ascii_case("resultOffset"));
+    let Some(query) = uri.query() else {
+        return;
+    };
+    let kept: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .filter(|(k, _)| !k.eq_ignore_ascii_case("resultOffset"))
+        .collect();
+    let q = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(kept)
+        .finish();
+    if let Ok(new) = format!("{}?{q}", uri.path()).parse() {
+        *uri = new;
     }
 }
 

@@ -151,7 +151,7 @@ pub async fn layer(State(mw): State<MwState>, req: Request, next: Next) -> Respo
         .lock()
         .expect("faults lock")
         .next_fault(exempt, &record.path);
-    super::hostile::adjust_params(&mw.shared, &record.path, &mut params);
+    super::hostile::adjust_request(&mw.shared, &mut parts.uri, &mut params);
     let start_param = params.get("start").cloned();
     let intercepted = match fault {
         None => super::hostile::intercept(&mw.shared, &record.path),

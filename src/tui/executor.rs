@@ -54,6 +54,8 @@ pub struct SignInTarget {
     pub ca_file: Option<PathBuf>,
     /// Plain http allowed to non-loopback portals.
     pub allow_http: bool,
+    /// Request limits from `[limits]`.
+    pub limits: crate::client::Limits,
 }
 
 /// Runs effects.
@@ -446,7 +448,7 @@ async fn sign_in(
     oauth: &OAuthPending,
 ) -> Result<SignInStep, String> {
     let builder = |portal: PortalUrl| -> Result<_, String> {
-        let mut b = Client::builder(portal);
+        let mut b = Client::builder(portal).limits(target.limits);
         if let Some(ca) = &target.ca_file {
             b = b.ca_file(ca).map_err(|e| e.to_string())?;
         }

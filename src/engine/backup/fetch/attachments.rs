@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use super::download::{Expect, download};
+use super::download::{Expect, download, is_html_name};
 use super::features::LayerQuery;
 use super::{Ctx, local_io};
 use crate::client::Result;
@@ -120,7 +120,16 @@ pub(crate) async fn fetch(
             ctx.client,
             Call::get(url).raw(),
             &ctx.options.spool_dir,
-            Expect { size, json: false },
+            Expect {
+                size,
+                json: false,
+                html_ok: is_html_name(name)
+                    || a.info
+                        .get("contentType")
+                        .and_then(Value::as_str)
+                        .is_some_and(|ct| ct.to_ascii_lowercase().contains("html")),
+                declared: None,
+            },
             &ctx.tracker,
         )
         .await?;

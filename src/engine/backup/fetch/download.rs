@@ -104,6 +104,41 @@ pub(crate) struct Expect {
     pub(crate) size: Option<u64>,
     /// The body should be JSON when it starts like JSON: a body cut mid-document is retried.
     pub(crate) json: bool,
+    /// An HTML body is legitimate here (an `.html` file); otherwise it is an error page.
+    pub(crate) html_ok: bool,
+    /// The item's declared `size` (soft): a body far beyond it is stopped, see [`soft_bound`].
+    pub(crate) declared: Option<u64>,
+}
+
+/// Slack over an item's declared `size` before a download is stopped (sizes can lag edits).
+pub(crate) const SIZE_SLACK: u64 = 16 * 1024 * 1024;
+
+/// The most bytes accepted for a body whose item declares `size`: twice the size plus
+/// [`SIZE_SLACK`].
+pub(crate) fn soft_bound(size: u64) -> u64 {
+    size.saturating_mul(2).saturating_add(SIZE_SLACK)
+}
+
+/// True when a file name is an HTML document (its download may be HTML).
+pub(crate) fn is_html_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with(".html") || lower.ends_with(".htm") || lower.ends_with(".xhtml")
+}
+
+/// True when the first bytes are an HTML document (after a BOM and whitespace).
+pub(crate) fn looks_like_html(head: &[u8]) -> bool {
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let t = head.trim_ascii_start();
+    let n = t.len().min(15);
+    let start = t[..n].to_ascii_lowercase();
+    start.starts_with(b"<!doctype html") || start.starts_with(b"<html")
+}
+
+fn unexpected_html(url: &str) -> Failure {
+    Failure::Fatal(Error::Unexpected {
+        url: url.to_string(),
+        reason: "an HTML page came back where the file was expected (a sign-in or error page?); nothing was saved".into(),
+    })
 }
 
 /// Downloads `call` (no `f`) into a spool file, retrying short bodies up to [`BODY_ATTEMPTS`].
@@ -173,12 +208,23 @@ async fn once(
         tracker.expect_bytes(cl);
         *announced = true;
     }
-    let texty = resp
+    let content_type = resp
         .headers()
         .get(reqwest::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
+        .map(str::to_ascii_lowercase);
+    let texty = content_type
+        .as_deref()
         .map(|ct| ct.contains("json") || ct.starts_with("text/"))
         .unwrap_or(true);
+    if !expect.html_ok
+        && content_type
+            .as_deref()
+            .is_some_and(|ct| ct.starts_with("text/html") || ct.starts_with("application/xhtml"))
+    {
+        return Err(unexpected_html(&url));
+    }
+    let bound = expect.declared.map(soft_bound);
     let spool = SpoolFile::new(spool_dir, &url);
     let io = |e| Failure::Fatal(local_io(&spool_dir.display().to_string(), e));
     let mut file = tokio::fs::File::create(spool.path()).await.map_err(io)?;
@@ -186,6 +232,29 @@ async fn once(
     loop {
         match resp.chunk().await {
             Ok(Some(chunk)) => {
+                if len == 0 && !expect.html_ok && looks_like_html(&chunk) {
+                    return Err(unexpected_html(&url));
+                }
+                let after = len + chunk.len() as u64;
+                if let Some(size) = expect.size
+                    && after > size
+                {
+                    return Err(short(
+                        &url,
+                        format!("body longer than the {size} bytes the listing said; stopped"),
+                    ));
+                }
+                if let Some(b) = bound
+                    && after > b
+                {
+                    return Err(Failure::Fatal(Error::Limit {
+                        url: url.clone(),
+                        message: format!(
+                            "the download passed {after} bytes, far beyond the item's declared size of {} bytes; stopped (a download may exceed the declared size by its size plus 16 MiB)",
+                            expect.declared.unwrap_or(0)
+                        ),
+                    }));
+                }
                 file.write_all(&chunk).await.map_err(io)?;
                 len += chunk.len() as u64;
                 *counted += chunk.len() as u64;

@@ -414,15 +414,33 @@ enum Pull {
 }
 
 /// Pages with `resultOffset`/`resultRecordCount` ordered by the object id while
-/// `exceededTransferLimit` is true.
+/// `exceededTransferLimit` is true. Guards: every page's object ids must come after the
+/// previous page's (a server that ignores `resultOffset` repeats them), and the pages are
+/// bounded by the layer's `returnCountOnly` count ([`crate::client::paging::page_bound`]).
 async fn pull_offsets(
     ctx: &Ctx<'_>,
     layer: &LayerQuery<'_>,
     w: &mut SetWriter<'_>,
+    expected: u64,
 ) -> Result<Pull> {
     let mut offset = 0u64;
     let mut oids = Vec::new();
+    let mut last_max: Option<i64> = None;
+    let per_page = u32::try_from(layer.page).unwrap_or(u32::MAX);
+    let bound = crate::client::paging::page_bound(Some(expected), per_page);
+    let mut pages = 0u64;
     loop {
+        pages += 1;
+        if pages > bound {
+            return Err(Error::Limit {
+                url: layer.query_url(),
+                message: format!(
+                    "layer {}: still exceededTransferLimit after {} pages, more than its count of {expected} features needs; stopped instead of looping",
+                    layer.id,
+                    pages - 1
+                ),
+            });
+        }
         let call = Call::get(layer.query_url())
             .param("where", "1=1")
             .param("outFields", "*")
@@ -445,6 +463,18 @@ async fn pull_offsets(
             .map_or(0, Vec::len) as u64;
         if w.format == Format::Esri {
             ctx.tracker.features(n);
+        }
+        if let Some(max) = got.iter().max() {
+            if last_max.is_some_and(|m| *max <= m) {
+                return Err(Error::Limit {
+                    url: layer.query_url(),
+                    message: format!(
+                        "layer {}: the page at resultOffset {offset} repeats object ids already read (the server ignores resultOffset?); stopped instead of looping",
+                        layer.id
+                    ),
+                });
+            }
+            last_max = Some(*max);
         }
         oids.extend(got);
         offset += n;
@@ -507,9 +537,19 @@ async fn pull_ids(
             }
             let seen: HashSet<i64> = got.iter().copied().collect();
             oids.extend(got);
+            let before = remaining.len();
             remaining.retain(|id| !seen.contains(id));
             if seen.is_empty() || !exceeded(w.format, &body.value) {
                 break;
+            }
+            if remaining.len() == before {
+                return Err(Error::Limit {
+                    url: layer.query_url(),
+                    message: format!(
+                        "layer {}: exceededTransferLimit with none of the object ids asked for; stopped instead of looping",
+                        layer.id
+                    ),
+                });
             }
         }
     }
@@ -521,12 +561,13 @@ async fn pull(
     ctx: &Ctx<'_>,
     layer: &LayerQuery<'_>,
     format: Format,
+    expected: u64,
 ) -> Result<(u64, Vec<i64>, SpoolFile)> {
     let io = |e| local_io("feature spool", e);
     if layer.paging {
         let file = SpoolFile::new(&ctx.options.spool_dir, "features");
         let mut w = SetWriter::create(&file, format, layer).map_err(io)?;
-        match pull_offsets(ctx, layer, &mut w).await? {
+        match pull_offsets(ctx, layer, &mut w, expected).await? {
             Pull::Done(oids) => {
                 let n = w.finish().map_err(io)?;
                 return Ok((n, oids, file));
@@ -562,7 +603,7 @@ async fn pull_checked(
         if format == Format::Esri {
             ctx.tracker.expect_features(expected);
         }
-        let (n, oids, file) = pull(ctx, layer, format).await?;
+        let (n, oids, file) = pull(ctx, layer, format, expected).await?;
         if n == expected {
             crate::engine::storage::local::blocking(|| archive.add_file(entry, file.path()))
                 .map_err(|e| local_io(entry, e))?;

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use futures::TryStreamExt;
 use serde_json::{Value, json};
 
-use super::download::{Expect, download, looks_like_json};
+use super::download::{Expect, download, is_html_name, looks_like_json};
 use super::{Ctx, DataKind, local_io};
 use crate::client::api::portal::path_segment;
 use crate::client::models::Item;
@@ -199,6 +199,8 @@ pub(crate) async fn data(
     let expect = Expect {
         size: None,
         json: shape != DataShape::File,
+        html_ok: item.name.as_deref().is_some_and(is_html_name),
+        declared: u64::try_from(item.size).ok().filter(|s| *s > 0),
     };
     let spooled = download(
         ctx.client,
@@ -357,7 +359,12 @@ pub(crate) async fn resources(
                 ctx.client,
                 Call::get(url).raw(),
                 &ctx.options.spool_dir,
-                Expect { size, json: false },
+                Expect {
+                    size,
+                    json: false,
+                    html_ok: is_html_name(path),
+                    declared: None,
+                },
                 &ctx.tracker,
             )
             .await?;
