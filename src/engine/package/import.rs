@@ -210,10 +210,30 @@ fn reusable(dest_root: &Path, sha256: &str) -> Result<Option<Staged>, String> {
     Ok(None)
 }
 
-/// Reads a JSON file of the extracted package, naming it in errors.
+/// Reads a JSON file of the extracted package, naming it in errors: parsed as it is read (the
+/// text is never held whole), and refused past the restore's entry cap
+/// ([`max_entry_bytes`](crate::engine::restore::source::max_entry_bytes)), since the staged
+/// archive would be refused by the restore anyway.
 fn read_json(path: &Path, what: &str) -> Result<Value, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("{what}: cannot read: {e}"))?;
-    serde_json::from_slice(&bytes).map_err(|e| format!("{what}: not valid JSON: {e}"))
+    use crate::engine::restore::source::{ENV_MAX_ENTRY_BYTES, max_entry_bytes};
+    use std::io::Read;
+    let cap = max_entry_bytes();
+    let file = std::fs::File::open(path).map_err(|e| format!("{what}: cannot read: {e}"))?;
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let too_big = || {
+        format!(
+            "{what}: larger than the {cap} bytes a JSON file may have (it is read into memory); if the package is genuine, raise {ENV_MAX_ENTRY_BYTES}"
+        )
+    };
+    if len > cap {
+        return Err(too_big());
+    }
+    let mut reader = std::io::BufReader::new(file).take(cap + 1);
+    let v = serde_json::from_reader(&mut reader);
+    if reader.limit() == 0 {
+        return Err(too_big());
+    }
+    v.map_err(|e| format!("{what}: not valid JSON: {e}"))
 }
 
 /// Converts the extracted package at `root` into a new snapshot of `dest_root`.

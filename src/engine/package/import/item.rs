@@ -451,16 +451,14 @@ impl Package<'_> {
             if other == id || !e.path().is_dir() {
                 continue;
             }
-            let linked = std::fs::read(e.path().join("relationships.json"))
+            let linked = read_json(&e.path().join("relationships.json"), "")
                 .ok()
-                .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
                 .and_then(|r| r.pointer("/related_items/Service2Service").cloned())
                 .and_then(|v| v.as_array().cloned())
                 .is_some_and(|a| a.iter().any(|x| x.as_str() == Some(id)));
             let named = !source_names.is_empty()
-                && std::fs::read(e.path().join("properties.json"))
+                && read_json(&e.path().join("properties.json"), "")
                     .ok()
-                    .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
                     .and_then(|p| {
                         p.get("url")
                             .and_then(Value::as_str)
@@ -532,18 +530,123 @@ fn is_image(path: &Path) -> bool {
 }
 
 /// A JSON item's data must be JSON; raw control characters inside strings (a portal quirk the
-/// restore escapes) are tolerated.
+/// restore escapes) are tolerated. Checked as it is read (no tree is built, the text is never
+/// held whole), so a large data file costs no memory.
 fn check_structure(path: &Path, what: &str) -> Result<(), String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("{what}: cannot read: {e}"))?;
-    let err = match serde_json::from_slice::<Value>(&bytes) {
-        Ok(_) => return Ok(()),
-        Err(e) => e,
-    };
-    let fixed = std::str::from_utf8(&bytes)
-        .ok()
-        .and_then(crate::engine::restore::remap::escape_raw_controls);
-    match fixed {
-        Some(t) if serde_json::from_str::<Value>(&t).is_ok() => Ok(()),
-        _ => Err(format!("{what}: not valid JSON: {err}")),
+    use serde::Deserialize;
+    let file = std::fs::File::open(path).map_err(|e| format!("{what}: cannot read: {e}"))?;
+    let mut de =
+        serde_json::Deserializer::from_reader(ControlsEscaped::new(std::io::BufReader::new(file)));
+    serde::de::IgnoredAny::deserialize(&mut de)
+        .and_then(|_| de.end())
+        .map_err(|e| format!("{what}: not valid JSON: {e}"))
+}
+
+/// A reader escaping raw control characters inside JSON strings, as
+/// [`escape_raw_controls`](crate::engine::restore::remap::escape_raw_controls) does, byte by
+/// byte (identity on strict JSON).
+pub(super) struct ControlsEscaped<R> {
+    inner: R,
+    pending: std::collections::VecDeque<u8>,
+    in_string: bool,
+    escaped: bool,
+}
+
+impl<R: std::io::Read> ControlsEscaped<R> {
+    pub(super) fn new(inner: R) -> Self {
+        ControlsEscaped {
+            inner,
+            pending: Default::default(),
+            in_string: false,
+            escaped: false,
+        }
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for ControlsEscaped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        if self.pending.is_empty() {
+            let mut one = [0u8; 1];
+            if self.inner.read(&mut one)? == 0 {
+                return Ok(0);
+            }
+            let b = one[0];
+            if self.in_string {
+                if self.escaped {
+                    self.escaped = false;
+                } else if b == b'\\' {
+                    self.escaped = true;
+                } else if b == b'"' {
+                    self.in_string = false;
+                } else if b < 0x20 {
+                    let esc = match b {
+                        b'\t' => "\\t".to_string(),
+                        b'\n' => "\\n".to_string(),
+                        b'\r' => "\\r".to_string(),
+                        c => format!("\\u{c:04x}"),
+                    };
+                    self.pending.extend(esc.bytes());
+                }
+            } else if b == b'"' {
+                self.in_string = true;
+            }
+            if self.pending.is_empty() {
+                buf[0] = b;
+                return Ok(1);
+            }
+        }
+        let mut n = 0;
+        while n < buf.len() {
+            let Some(b) = self.pending.pop_front() else {
+                break;
+            };
+            buf[n] = b;
+            n += 1;
+        }
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn controls_are_escaped_inside_strings_only() {
+        use std::io::Read;
+        let text = "{\"a\": \"x\ty\u{1}\\\"\",\n\"b\": 1}";
+        let mut out = String::new();
+        ControlsEscaped::new(text.as_bytes())
+            .read_to_string(&mut out)
+            .unwrap();
+        assert_eq!(
+            out,
+            crate::engine::restore::remap::escape_raw_controls(text).unwrap()
+        );
+        let strict = "{\"a\": [1, \"b\\n\"]}\n";
+        let mut same = String::new();
+        ControlsEscaped::new(strict.as_bytes())
+            .read_to_string(&mut same)
+            .unwrap();
+        assert_eq!(same, strict);
+    }
+
+    #[test]
+    fn structure_checks_stream_and_tolerate_raw_controls() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("structure.json");
+        std::fs::write(&p, "{\"t\": \"a\tb\"}").unwrap();
+        check_structure(&p, "x").unwrap();
+        std::fs::write(&p, "{\"t\": ").unwrap();
+        assert!(
+            check_structure(&p, "x")
+                .unwrap_err()
+                .contains("not valid JSON")
+        );
+        std::fs::write(&p, "{} trailing").unwrap();
+        assert!(check_structure(&p, "x").is_err());
     }
 }
