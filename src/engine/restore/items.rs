@@ -348,7 +348,8 @@ pub async fn resources(
     notes: &mut Vec<String>,
 ) -> Result<(), String> {
     for name in archive.names_under("resources/") {
-        let rel = name.trim_start_matches("resources/");
+        // Once: `resources/resources/x.json` is the resource `resources/x.json`.
+        let rel = name.strip_prefix("resources/").unwrap_or(&name);
         let (prefix, file_name) = match rel.rsplit_once('/') {
             Some((p, f)) => (Some(p), f),
             None => (None, rel),
