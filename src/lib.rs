@@ -11,5 +11,6 @@ pub mod client;
 pub mod config;
 pub mod engine;
 pub mod fake;
+pub mod safe_text;
 pub mod tui;
 pub mod ui;

@@ -37,7 +37,7 @@ async fn run() {
     let code = match cli::run(cli).await {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {}", e.message);
+            eprintln!("error: {}", agol_tui::safe_text::term_block(&e.message));
             e.code
         }
     };

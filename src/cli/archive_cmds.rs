@@ -7,7 +7,7 @@ use clap::Args;
 use super::{CliError, EXIT_FAILURE, EXIT_OK};
 use crate::engine::archive::destination::Destination;
 use crate::engine::archive::prune::{KeepPolicy, prune};
-use crate::engine::archive::verify::verify_snapshot;
+use crate::engine::archive::verify::verify_and_record;
 
 /// `snapshots` arguments.
 #[derive(Debug, Args)]
@@ -65,13 +65,18 @@ pub struct PruneArgs {
 /// Lists snapshots.
 pub fn snapshots(args: &SnapshotsArgs) -> Result<i32, CliError> {
     let dest = Destination::open_existing(&args.dest).map_err(CliError::usage)?;
-    println!(
+    crate::safe_println!(
         "{:<22} {:<20} {:>7} {:>7} {:>14} {:>14}",
-        "SNAPSHOT", "FINISHED", "ITEMS", "FAILED", "SIZE", "NEW BYTES"
+        "SNAPSHOT",
+        "FINISHED",
+        "ITEMS",
+        "FAILED",
+        "SIZE",
+        "NEW BYTES"
     );
     for s in dest.snapshots() {
         match s.manifest() {
-            Ok(m) => println!(
+            Ok(m) => crate::safe_println!(
                 "{:<22} {:<20} {:>7} {:>7} {:>14} {:>14}",
                 s.id,
                 m.finished,
@@ -80,11 +85,11 @@ pub fn snapshots(args: &SnapshotsArgs) -> Result<i32, CliError> {
                 m.totals.bytes,
                 m.totals.new_bytes
             ),
-            Err(e) => println!("{:<22} unreadable manifest: {e}", s.id),
+            Err(e) => crate::safe_println!("{:<22} unreadable manifest: {e}", s.id),
         }
     }
     for p in dest.partials() {
-        println!(
+        crate::safe_println!(
             "{} (unfinished run; the next backup reuses what it finished)",
             p.display()
         );
@@ -105,12 +110,12 @@ pub fn verify(args: &VerifyArgs) -> Result<i32, CliError> {
     };
     let mut damaged = 0;
     for s in targets {
-        let report = verify_snapshot(&s).map_err(CliError::failure)?;
+        let report = verify_and_record(&dest, &s).map_err(CliError::failure)?;
         for p in &report.problems {
-            println!("DAMAGED {} {} ({}): {}", s.id, p.title, p.id, p.problem);
+            crate::safe_println!("DAMAGED {} {} ({}): {}", s.id, p.title, p.id, p.problem);
         }
         damaged += report.problems.len();
-        println!(
+        crate::safe_println!(
             "snapshot {}: {} archives checked, {} damaged or missing",
             s.id,
             report.checked,
@@ -190,7 +195,7 @@ pub fn prune_cmd(args: &PruneArgs) -> Result<i32, CliError> {
     };
     let removed = prune(&dest, &policy, args.dry_run).map_err(CliError::usage)?;
     for id in &removed {
-        println!(
+        crate::safe_println!(
             "{} {id}",
             if args.dry_run {
                 "would remove"
@@ -199,7 +204,7 @@ pub fn prune_cmd(args: &PruneArgs) -> Result<i32, CliError> {
             }
         );
     }
-    println!(
+    crate::safe_println!(
         "{} snapshots kept, {} removed",
         dest.snapshots().len(),
         if args.dry_run { 0 } else { removed.len() }

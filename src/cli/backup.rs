@@ -170,7 +170,7 @@ pub async fn run(cli: &Cli, args: &BackupArgs) -> Result<i32, CliError> {
         Ok(report) => {
             let failures = report.failures();
             for (id, title, reason) in &failures {
-                eprintln!("failed: {title} ({id}): {reason}");
+                crate::safe_eprintln!("failed: {title} ({id}): {reason}");
             }
             let t = &report.manifest.totals;
             let summary = format!(
@@ -184,7 +184,7 @@ pub async fn run(cli: &Cli, args: &BackupArgs) -> Result<i32, CliError> {
                 t.bytes,
                 report.dir.display()
             );
-            println!("{summary}");
+            crate::safe_println!("{summary}");
             let mut code = if failures.is_empty() {
                 EXIT_OK
             } else {
@@ -233,9 +233,10 @@ async fn write_backup_package(
 ) -> Result<i32, CliError> {
     for item in &report.manifest.items {
         if let Some(note) = item.notes.iter().find(|n| n.starts_with("export skipped")) {
-            eprintln!(
+            crate::safe_eprintln!(
                 "note: {} ({}): {note}; the package carries its lossless feature files instead",
-                item.title, item.id
+                item.title,
+                item.id
             );
         }
     }

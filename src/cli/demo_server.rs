@@ -68,24 +68,24 @@ pub async fn run(args: &DemoServerArgs) -> Result<i32, CliError> {
             args.port
         ))
     })?;
-    println!("agol-tui demo portal (sample org \"{}\")", sample::ORG_NAME);
-    println!("  portal:   {}", portal.url());
-    println!(
+    crate::safe_println!("agol-tui demo portal (sample org \"{}\")", sample::ORG_NAME);
+    crate::safe_println!("  portal:   {}", portal.url());
+    crate::safe_println!(
         "  admin:    {} / {}",
         sample::ADMIN_USERNAME,
         sample::ADMIN_PASSWORD
     );
-    println!(
+    crate::safe_println!(
         "  publisher:{} / {}",
         sample::PUBLISHER_USERNAME,
         sample::PUBLISHER_PASSWORD
     );
-    println!(
+    crate::safe_println!(
         "  user:     {} / {}",
         sample::USER_USERNAME,
         sample::USER_PASSWORD
     );
-    println!("  oauth client id: {}", sample::OAUTH_CLIENT_ID);
+    crate::safe_println!("  oauth client id: {}", sample::OAUTH_CLIENT_ID);
     if let Some(pem) = portal.ca_cert_pem() {
         let path = args.cert_out.clone().unwrap_or_else(|| {
             std::env::temp_dir().join(format!("agol-tui-demo-{}.pem", std::process::id()))
@@ -96,21 +96,21 @@ pub async fn run(args: &DemoServerArgs) -> Result<i32, CliError> {
                 path.display()
             ))
         })?;
-        println!("  certificate: {} (use --ca-file {0})", path.display());
+        crate::safe_println!("  certificate: {} (use --ca-file {0})", path.display());
     }
-    println!(
+    crate::safe_println!(
         "Try: AGOL_PORTAL={} AGOL_USERNAME={} AGOL_PASSWORD={} agol-tui scan --all --out inventory.csv",
         portal.url(),
         sample::ADMIN_USERNAME,
         sample::ADMIN_PASSWORD
     );
-    println!("Press Ctrl-C to stop.");
+    crate::safe_println!("Press Ctrl-C to stop.");
     use std::io::Write;
     let _ = std::io::stdout().flush();
     tokio::signal::ctrl_c()
         .await
         .map_err(|e| CliError::failure(format!("cannot wait for Ctrl-C: {e}")))?;
-    println!("requests served: {}", portal.requests().len());
+    crate::safe_println!("requests served: {}", portal.requests().len());
     drop(portal);
     Ok(EXIT_OK)
 }

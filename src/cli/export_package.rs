@@ -27,9 +27,9 @@ pub struct ExportPackageArgs {
 /// 0, or 3 when items were left out.
 pub fn report_written(written: &WrittenPackage) -> i32 {
     for l in &written.left_out {
-        eprintln!("left out: {} ({}): {}", l.title, l.id, l.reason);
+        crate::safe_eprintln!("left out: {} ({}): {}", l.title, l.id, l.reason);
     }
-    println!(
+    crate::safe_println!(
         "package {}: snapshot {}, {} items, {} bytes, {} left out",
         written.path.display(),
         written.snapshot,

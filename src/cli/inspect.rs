@@ -36,9 +36,9 @@ pub fn run(args: &InspectArgs) -> Result<i32, CliError> {
     if args.json {
         let text =
             serde_json::to_string_pretty(&report).map_err(|e| CliError::failure(e.to_string()))?;
-        println!("{text}");
+        println!("{text}"); // serde_json escapes control characters
     } else {
-        print!("{}", render(&report));
+        print!("{}", crate::safe_text::term_block(&render(&report)));
     }
     Ok(if report.complete {
         EXIT_OK

@@ -52,7 +52,7 @@ pub async fn run(cli: &Cli, args: &LoginArgs) -> Result<i32, CliError> {
     };
     resolved.username = Some(me.username.clone());
     let portal = client.portal_self().await?;
-    println!(
+    crate::safe_println!(
         "Signed in to {} as {} (role {}) in org {}.",
         resolved.portal,
         me.username,
@@ -72,7 +72,7 @@ pub async fn run(cli: &Cli, args: &LoginArgs) -> Result<i32, CliError> {
                 make_default: cli.profile.is_none(),
             },
         )?;
-        println!(
+        crate::safe_println!(
             "Profile `{}` saved in {} (no password or token is stored there).",
             resolved.profile_name,
             resolved.config_path.display()

@@ -55,11 +55,14 @@ impl CliSink {
         if force || due {
             state.last = Some(Instant::now());
             if state.total == 0 {
-                eprintln!("{}: listing, {} items found", self.job, state.found);
+                crate::safe_eprintln!("{}: listing, {} items found", self.job, state.found);
             } else {
-                eprintln!(
+                crate::safe_eprintln!(
                     "{}: {}/{} items ({} failed)",
-                    self.job, state.done, state.total, state.failed
+                    self.job,
+                    state.done,
+                    state.total,
+                    state.failed
                 );
             }
         }

@@ -194,17 +194,19 @@ pub async fn run(cli: &Cli, args: &RestoreArgs) -> Result<i32, CliError> {
     sink.finish();
     if args.dry_run {
         if args.json {
+            // serde_json escapes every control character itself.
             println!(
                 "{}",
                 serde_json::to_string_pretty(&report.plan).unwrap_or_default()
             );
         } else {
-            print!("{}", report.plan.render());
-            println!("dry run: nothing was changed");
+            print!("{}", crate::safe_text::term_block(&report.plan.render()));
+            crate::safe_println!("dry run: nothing was changed");
         }
         return Ok(EXIT_OK);
     }
     if args.json {
+        // serde_json escapes every control character itself.
         println!(
             "{}",
             serde_json::to_string_pretty(&report).unwrap_or_default()
@@ -213,7 +215,7 @@ pub async fn run(cli: &Cli, args: &RestoreArgs) -> Result<i32, CliError> {
     let count = |o: Outcome| report.outcomes.iter().filter(|x| x.outcome == o).count();
     for o in &report.outcomes {
         match o.outcome {
-            Outcome::Failed => eprintln!(
+            Outcome::Failed => crate::safe_eprintln!(
                 "failed: {} ({}): {}",
                 o.title,
                 o.old_id,
@@ -221,12 +223,12 @@ pub async fn run(cli: &Cli, args: &RestoreArgs) -> Result<i32, CliError> {
             ),
             _ => {
                 for n in &o.notes {
-                    eprintln!("note: {} ({}): {n}", o.title, o.old_id);
+                    crate::safe_eprintln!("note: {} ({}): {n}", o.title, o.old_id);
                 }
             }
         }
     }
-    println!(
+    crate::safe_println!(
         "restore {} into {}: {} items, {} restored, {} skipped, {} failed (journal {})",
         report.plan.snapshot,
         report.plan.target_portal,
@@ -269,9 +271,9 @@ async fn stage_package(
         if staged.reused { " (reused)" } else { "" }
     );
     if json {
-        eprintln!("{line}");
+        crate::safe_eprintln!("{line}");
     } else {
-        println!("{line}");
+        crate::safe_println!("{line}");
     }
     Ok(staged)
 }

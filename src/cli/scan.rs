@@ -47,11 +47,19 @@ pub async fn run(cli: &Cli, args: &ScanArgs) -> Result<i32, CliError> {
             "--workers must be between 1 and 64 (got {w})"
         )));
     }
+    if let Ok(meta) = std::fs::metadata(&args.out)
+        && !meta.is_file()
+    {
+        return Err(CliError::usage(format!(
+            "--out {} is not a regular file (a device, FIFO or directory); give a file path for the inventory CSV",
+            args.out.display()
+        )));
+    }
     let resolved = resolve(cli, &args.connect)?;
     let index_path = args
         .index
         .clone()
-        .or_else(|| args.out.exists().then(|| args.out.clone()));
+        .or_else(|| args.out.is_file().then(|| args.out.clone()));
     let index = match &index_path {
         Some(p) => inventory::read_index(p).map_err(CliError::usage)?,
         None => Default::default(),
@@ -71,9 +79,9 @@ pub async fn run(cli: &Cli, args: &ScanArgs) -> Result<i32, CliError> {
         ))
     })?;
     for (id, reason) in &report.failed {
-        eprintln!("warning: details of item {id} could not be read: {reason}");
+        crate::safe_eprintln!("warning: details of item {id} could not be read: {reason}");
     }
-    eprintln!(
+    crate::safe_eprintln!(
         "Scanned {} items ({} fetched, {} unchanged, {} failed) into {}",
         report.rows.len(),
         report.fetched,

@@ -65,8 +65,19 @@ pub fn iso8601(ms: i64) -> String {
 
 /// Reads an inventory written by an earlier scan, keyed by item id.
 pub fn read_index(path: &Path) -> Result<HashMap<String, InventoryRow>, String> {
-    let mut reader = csv::Reader::from_path(path)
+    let file = std::fs::File::open(path)
         .map_err(|e| format!("cannot read the index {}: {e}", path.display()))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| format!("cannot read the index {}: {e}", path.display()))?;
+    if !meta.is_file() {
+        return Err(format!(
+            "the index {} is not a regular file; pass an inventory CSV written by `agol-tui scan` as --index",
+            path.display()
+        ));
+    }
+    // A regular file's length bounds what is read, even if it grows meanwhile.
+    let mut reader = csv::Reader::from_reader(std::io::Read::take(file, meta.len()));
     let mut out = HashMap::new();
     for (i, row) in reader.deserialize::<InventoryRow>().enumerate() {
         let row = row.map_err(|e| {
@@ -76,6 +87,7 @@ pub fn read_index(path: &Path) -> Result<HashMap<String, InventoryRow>, String> 
                 i + 2
             )
         })?;
+        let row = row.unquoted();
         out.insert(row.id.clone(), row);
     }
     Ok(out)
@@ -83,6 +95,14 @@ pub fn read_index(path: &Path) -> Result<HashMap<String, InventoryRow>, String> 
 
 /// Writes the inventory atomically (temp file, fsync, rename).
 pub fn write(path: &Path, rows: &[InventoryRow]) -> std::io::Result<()> {
+    if let Ok(meta) = std::fs::metadata(path)
+        && !meta.is_file()
+    {
+        return Err(std::io::Error::other(format!(
+            "{} exists and is not a regular file (a device, FIFO or directory); give --out a file path",
+            path.display()
+        )));
+    }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => std::path::PathBuf::from("."),
@@ -95,8 +115,66 @@ pub fn write(path: &Path, rows: &[InventoryRow]) -> std::io::Result<()> {
             .unwrap_or("inventory.csv"),
         std::process::id()
     ));
+    let written = write_rows(&tmp, rows);
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
+    std::fs::rename(&tmp, path)?;
+    if let Ok(d) = std::fs::File::open(&dir) {
+        let _ = d.sync_all();
+    }
+    std::io::stdout().flush().ok();
+    Ok(())
+}
+
+impl InventoryRow {
+    /// The row as written: text cells a spreadsheet would run as formulas get a leading `'`.
+    fn to_csv(&self) -> InventoryRow {
+        let c = |s: &String| crate::safe_text::csv_cell(s).into_owned();
+        InventoryRow {
+            title: c(&self.title),
+            id: c(&self.id),
+            item_type: c(&self.item_type),
+            owner: c(&self.owner),
+            folder: c(&self.folder),
+            access: c(&self.access),
+            tags: c(&self.tags),
+            content_status: c(&self.content_status),
+            url: c(&self.url),
+            item_page_url: c(&self.item_page_url),
+            groups: c(&self.groups),
+            ..self.clone()
+        }
+    }
+
+    /// The row as read back: the `'` [`InventoryRow::to_csv`] added is taken off again.
+    fn unquoted(self) -> InventoryRow {
+        let u = |s: String| match s.strip_prefix('\'') {
+            Some(rest) if crate::safe_text::csv_cell(rest).len() != rest.len() => rest.to_string(),
+            _ => s,
+        };
+        InventoryRow {
+            title: u(self.title),
+            id: u(self.id),
+            item_type: u(self.item_type),
+            owner: u(self.owner),
+            folder: u(self.folder),
+            access: u(self.access),
+            tags: u(self.tags),
+            content_status: u(self.content_status),
+            url: u(self.url),
+            item_page_url: u(self.item_page_url),
+            groups: u(self.groups),
+            ..self
+        }
+    }
+}
+
+fn write_rows(tmp: &Path, rows: &[InventoryRow]) -> std::io::Result<()> {
     {
-        let file = std::fs::File::create(&tmp)?;
+        let _ = std::fs::remove_file(tmp);
+        let file = crate::engine::storage::local::create_private(tmp)?;
         let mut writer = csv::Writer::from_writer(std::io::BufWriter::new(file));
         if rows.is_empty() {
             writer
@@ -120,7 +198,9 @@ pub fn write(path: &Path, rows: &[InventoryRow]) -> std::io::Result<()> {
                 .map_err(std::io::Error::other)?;
         }
         for row in rows {
-            writer.serialize(row).map_err(std::io::Error::other)?;
+            writer
+                .serialize(row.to_csv())
+                .map_err(std::io::Error::other)?;
         }
         let buf = writer
             .into_inner()
@@ -130,11 +210,6 @@ pub fn write(path: &Path, rows: &[InventoryRow]) -> std::io::Result<()> {
             .map_err(|e| std::io::Error::other(e.to_string()))?;
         file.sync_all()?;
     }
-    std::fs::rename(&tmp, path)?;
-    if let Ok(d) = std::fs::File::open(&dir) {
-        let _ = d.sync_all();
-    }
-    std::io::stdout().flush().ok();
     Ok(())
 }
 

@@ -97,13 +97,33 @@ impl Selection {
     }
 }
 
-/// Lists the selected items, de-duplicated by id, in a stable order.
+/// Lists the selected items, de-duplicated by id, in a stable order. An id of `selection.ids`
+/// the portal does not know is an error naming it.
 pub async fn list(
     client: &Client,
     me: &User,
     selection: &Selection,
     sink: &dyn ProgressSink,
 ) -> Result<Vec<Listed>> {
+    let (found, missing) = list_keeping_missing(client, me, selection, sink).await?;
+    match missing.first() {
+        Some(id) => Err(Error::Auth(format!(
+            "item `{id}` does not exist or you cannot see it; check the id (32 hex characters) and that you signed in as its owner or an admin"
+        ))),
+        None => Ok(found),
+    }
+}
+
+/// [`list`], where ids of `selection.ids` the portal no longer has (deleted since they were
+/// marked, or never visible) are returned apart instead of failing the listing: a backup
+/// records each as one failed item and goes on with the rest.
+pub async fn list_keeping_missing(
+    client: &Client,
+    me: &User,
+    selection: &Selection,
+    sink: &dyn ProgressSink,
+) -> Result<(Vec<Listed>, Vec<String>)> {
+    let mut missing = Vec::new();
     let mut found: Vec<Listed> = Vec::new();
     let mut seen = HashSet::new();
     let mut push = |l: Listed, found: &mut Vec<Listed>| {
@@ -117,12 +137,16 @@ pub async fn list(
     let mut folder_titles = FolderTitles::default();
 
     for id in &selection.ids {
-        let record = client.item(id).await.map_err(|e| match e {
-            e if e.is_missing_item() => Error::Auth(format!(
-                "item `{id}` does not exist or you cannot see it; check the id (32 hex characters) and that you signed in as its owner or an admin"
-            )),
-            other => other,
-        })?;
+        let record = match client.item(id).await {
+            Ok(r) => r,
+            Err(e) if e.is_missing_item() => {
+                if !missing.contains(id) {
+                    missing.push(id.clone());
+                }
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         let folder = folder_titles.title(client, me, &record.item).await;
         push(
             Listed {
@@ -184,7 +208,7 @@ pub async fn list(
             push(Listed { item, folder }, &mut found);
         }
     }
-    Ok(found)
+    Ok((found, missing))
 }
 
 /// Owners listed at the same time.

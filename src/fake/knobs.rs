@@ -91,6 +91,23 @@ impl FakePortal {
         true
     }
 
+    /// Adds a resource named `path` (taken as given, hostile names too) to an item and bumps
+    /// its `modified`. False when the item does not exist.
+    pub fn add_resource(&self, id: &str, path: &str, bytes: impl Into<Vec<u8>>) -> bool {
+        let mut org = self.shared.org.write().expect("org");
+        let Some(it) = org.item_mut(id) else {
+            return false;
+        };
+        it.resources.push(super::model::Resource {
+            path: path.to_string(),
+            bytes: bytes::Bytes::from(bytes.into()),
+            created: now_ms(),
+            access: "inherit",
+        });
+        it.modified = now_ms().max(it.modified + 1);
+        true
+    }
+
     /// Renames an item (bumps `modified`); tests use it for hostile titles.
     pub fn set_item_title(&self, id: &str, title: &str) -> bool {
         let mut org = self.shared.org.write().expect("org");

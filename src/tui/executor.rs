@@ -26,7 +26,7 @@ use crate::config::save::{ProfileUpdate, save_profile};
 use crate::config::token_store::FileTokenStore;
 use crate::config::{AuthMethod, paths};
 use crate::engine::archive::destination::Destination;
-use crate::engine::archive::verify::verify_snapshot;
+use crate::engine::archive::verify::verify_and_record;
 use crate::engine::backup::run::{BackupOptions, run_backup_with};
 use crate::engine::inventory;
 use crate::engine::progress::{JobEvent, ProgressSink};
@@ -368,7 +368,7 @@ impl Executor {
                     let result = tokio::task::spawn_blocking(move || {
                         let destination = Destination::open_existing(&d)?;
                         let snap = destination.snapshot(None)?;
-                        let report = verify_snapshot(&snap)?;
+                        let report = verify_and_record(&destination, &snap)?;
                         for p in &report.problems {
                             tracing::warn!(
                                 "verify {}: {} ({}): {}",

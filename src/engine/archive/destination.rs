@@ -55,7 +55,7 @@ impl Destination {
                     root.display()
                 ));
             }
-            std::fs::create_dir_all(root.join("snapshots"))
+            crate::engine::storage::local::create_dir_private(&root.join("snapshots"))
                 .map_err(|e| format!("cannot create the destination {}: {e}", root.display()))?;
             let body = serde_json::json!({"format": FORMAT, "version": VERSION});
             write_atomic(&marker, body.to_string().as_bytes())

@@ -3,6 +3,7 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 use std::sync::Mutex;
 
@@ -17,9 +18,13 @@ impl Journal {
     /// Opens (or creates) the log for appending.
     pub fn open(path: &Path) -> std::io::Result<Journal> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
+            crate::engine::storage::local::create_dir_private(dir)?;
         }
-        let file = OpenOptions::new().create(true).append(true).open(path)?;
+        let file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(crate::engine::storage::local::PRIVATE_FILE_MODE)
+            .open(path)?;
         Ok(Journal {
             file: Mutex::new(file),
         })

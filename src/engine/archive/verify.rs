@@ -1,14 +1,15 @@
 //! `verify`: re-hash every archive against the manifest, open each zip, check its listing and
 //! the recorded feature counts.
 
-use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufReader, Seek};
 
 use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::destination::SnapshotRef;
+use super::damage::DamageRecord;
+use super::destination::{Destination, SnapshotRef};
+use super::hash_cache::hash_reader;
+use super::inside::open_archive;
 use super::manifest::{Manifest, Outcome};
-use super::writer::hash_file;
 
 /// One damaged or missing archive.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,9 +31,34 @@ pub struct VerifyReport {
     pub problems: Vec<Problem>,
 }
 
-/// Verifies one snapshot.
+/// Verifies one snapshot of `dest` and records what it found in the destination's damage
+/// record (`damaged.json`), so the next backup fetches the damaged items again instead of
+/// linking them. What the CLI `verify` and the TUI's verify run.
+pub fn verify_and_record(
+    dest: &Destination,
+    snapshot: &SnapshotRef,
+) -> Result<VerifyReport, String> {
+    let manifest: Manifest = snapshot.manifest()?;
+    let report = verify_manifest(snapshot, &manifest);
+    DamageRecord::record_verify(dest.root(), snapshot, &manifest, &report.problems).map_err(
+        |e| {
+            format!(
+                "verify found {} damaged archives but cannot record them in {}: {e}",
+                report.problems.len(),
+                dest.root().display()
+            )
+        },
+    )?;
+    Ok(report)
+}
+
+/// Verifies one snapshot (nothing is recorded; see [`verify_and_record`]).
 pub fn verify_snapshot(snapshot: &SnapshotRef) -> Result<VerifyReport, String> {
     let manifest: Manifest = snapshot.manifest()?;
+    Ok(verify_manifest(snapshot, &manifest))
+}
+
+fn verify_manifest(snapshot: &SnapshotRef, manifest: &Manifest) -> VerifyReport {
     let mut report = VerifyReport::default();
     for item in manifest.items.iter().filter(|i| i.outcome == Outcome::Ok) {
         report.checked += 1;
@@ -44,7 +70,7 @@ pub fn verify_snapshot(snapshot: &SnapshotRef) -> Result<VerifyReport, String> {
             });
         }
     }
-    Ok(report)
+    report
 }
 
 fn check_item(snapshot: &SnapshotRef, item: &super::manifest::ManifestItem) -> Result<(), String> {
@@ -52,9 +78,9 @@ fn check_item(snapshot: &SnapshotRef, item: &super::manifest::ManifestItem) -> R
         .archive
         .as_deref()
         .ok_or("the manifest names no archive")?;
-    let path = snapshot.dir.join(rel);
+    let (mut file, _) = open_archive(&snapshot.dir, rel)?;
     let (size, sha) =
-        hash_file(&path).map_err(|e| format!("archive {rel} is missing or unreadable: {e}"))?;
+        hash_reader(&mut file).map_err(|e| format!("archive {rel} is unreadable: {e}"))?;
     if size != item.size {
         return Err(format!(
             "archive {rel} is {size} bytes, the manifest says {}",
@@ -66,7 +92,7 @@ fn check_item(snapshot: &SnapshotRef, item: &super::manifest::ManifestItem) -> R
             "archive {rel} does not match its SHA-256 (damaged)"
         ));
     }
-    let file = File::open(&path).map_err(|e| e.to_string())?;
+    file.rewind().map_err(|e| e.to_string())?;
     let mut zip = zip::ZipArchive::new(file)
         .map_err(|e| format!("archive {rel} is not a readable zip: {e}"))?;
     let names: std::collections::HashSet<String> = zip

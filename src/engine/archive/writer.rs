@@ -46,10 +46,11 @@ impl ItemArchiveWriter {
     /// Starts an archive that will end up at `path` (parent directories are created).
     pub fn create(path: &Path) -> std::io::Result<Self> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
+            crate::engine::storage::local::create_dir_private(dir)?;
         }
         let tmp = temp_path(path);
-        let file = File::create(&tmp)?;
+        let _ = std::fs::remove_file(&tmp);
+        let file = crate::engine::storage::local::create_private(&tmp)?;
         Ok(ItemArchiveWriter {
             zip: Some(ZipWriter::new(BufWriter::with_capacity(256 * 1024, file))),
             tmp,

@@ -14,7 +14,10 @@ use super::fetch::{self, FetchOptions, ItemProgress};
 use crate::client::Client;
 use crate::client::api::items::ItemRecord;
 use crate::client::models::{Item, User};
+use crate::engine::archive::damage::DamageRecord;
 use crate::engine::archive::destination::Destination;
+use crate::engine::archive::hash_cache::HashCache;
+use crate::engine::archive::inside::open_archive;
 use crate::engine::archive::journal::{self, Journal};
 use crate::engine::archive::manifest::{
     ChangeMarkers, FORMAT, Manifest, ManifestItem, Outcome, VERSION,
@@ -24,8 +27,8 @@ use crate::engine::archive::writer::ItemArchiveWriter;
 use crate::engine::inventory::{self, InventoryRow, iso8601};
 use crate::engine::progress::{JobEvent, ProgressSink};
 use crate::engine::scan::base_row;
-use crate::engine::selection::{FolderTitles, Listed, Selection, list};
-use crate::engine::storage::local::{link_or_copy, sync_dir};
+use crate::engine::selection::{FolderTitles, Listed, Selection, list_keeping_missing};
+use crate::engine::storage::local::{blocking, create_dir_private, link_or_copy, sync_dir};
 
 /// How a backup runs.
 #[derive(Debug, Clone)]
@@ -77,10 +80,11 @@ impl BackupReport {
     }
 }
 
-/// Where an unchanged archive can be taken from.
+/// Where an unchanged archive can be taken from: an item of an earlier snapshot (or of a killed
+/// run's journal) and the directory its `archive` path is relative to. Both are untrusted.
 struct Reusable {
     item: ManifestItem,
-    path: PathBuf,
+    dir: PathBuf,
 }
 
 /// Runs a backup. Errors are run-level (destination, listing); item failures are recorded in
@@ -111,27 +115,29 @@ pub async fn run_backup_with(
     let dest = Destination::open_or_create(&options.dest)?;
     let _lock = dest.lock()?;
 
-    let mut listed = list(client, me, selection, sink)
+    let (mut listed, missing) = list_keeping_missing(client, me, selection, sink)
         .await
         .map_err(|e| e.to_string())?;
     if options.with_dependencies {
         add_dependencies(client, me, &mut listed, sink).await;
     }
     sink.event(JobEvent::Started {
-        total: listed.len() as u64,
+        total: (listed.len() + missing.len()) as u64,
     });
 
     let previous = reusable_from_previous(&dest);
+    let hash_cache = HashCache::load(dest.root());
+    let damage = DamageRecord::load(dest.root());
     let partials = dest.partials();
     let resumable = reusable_from_partials(&partials);
     let (snapshot, work_dir) = dest.new_snapshot(started);
-    std::fs::create_dir_all(&work_dir)
+    create_dir_private(&work_dir)
         .map_err(|e| format!("cannot create {}: {e}", work_dir.display()))?;
     let journal = Arc::new(Journal::open(&work_dir.join("log.jsonl")).map_err(|e| e.to_string())?);
     journal.event("run_started", serde_json::json!({"snapshot": snapshot, "items": listed.len(), "portal": client.portal().root(), "user": me.username}));
 
     let spool_dir = work_dir.join(".spool");
-    std::fs::create_dir_all(&spool_dir).map_err(|e| e.to_string())?;
+    create_dir_private(&spool_dir).map_err(|e| e.to_string())?;
     let fetch_options = FetchOptions {
         geojson: options.geojson,
         thumbnails: options.thumbnails,
@@ -162,6 +168,8 @@ pub async fn run_backup_with(
                 full: options.full,
                 sink,
                 journal: &journal,
+                hash_cache: &hash_cache,
+                damage: &damage,
             };
             async move {
                 if cancel.is_cancelled() {
@@ -185,6 +193,16 @@ pub async fn run_backup_with(
 
     let _ = std::fs::remove_dir_all(&spool_dir);
     let (mut items, mut rows): (Vec<_>, Vec<_>) = results.into_iter().unzip();
+    for id in missing {
+        let entry = gone_item(&id);
+        tracing::warn!(item = %id, "a selected item is no longer on the portal");
+        sink.event(JobEvent::ItemFailed {
+            id: id.clone(),
+            reason: entry.reason.clone().unwrap_or_default(),
+        });
+        journal.item(&entry);
+        items.push(entry);
+    }
     items.sort_by(|a, b| {
         (&a.owner, &a.folder, &a.title, &a.id).cmp(&(&b.owner, &b.folder, &b.title, &b.id))
     });
@@ -226,6 +244,18 @@ pub async fn run_backup_with(
         totals: Default::default(),
     };
     manifest.compute_totals();
+    if let Err(e) = hash_cache.save() {
+        tracing::warn!(error = %e, "cannot write the hash cache; the next run hashes every reused archive");
+    }
+    let refetched: Vec<String> = manifest
+        .items
+        .iter()
+        .filter(|i| i.outcome == Outcome::Ok && !i.reused)
+        .map(|i| i.id.clone())
+        .collect();
+    if let Err(e) = DamageRecord::forget(dest.root(), &refetched) {
+        tracing::warn!(error = %e, "cannot update the damage record");
+    }
     journal.event(
         "run_finished",
         serde_json::to_value(&manifest.totals).unwrap_or_default(),
@@ -260,6 +290,8 @@ struct ItemContext<'a> {
     full: bool,
     sink: &'a dyn ProgressSink,
     journal: &'a Journal,
+    hash_cache: &'a HashCache,
+    damage: &'a DamageRecord,
 }
 
 impl ItemContext<'_> {
@@ -344,6 +376,7 @@ impl ItemContext<'_> {
         let target = self.work_dir.join(&rel);
         entry.archive = Some(rel.clone());
 
+        let mut refetch_notes = Vec::new();
         if !self.full {
             for (source, from_previous) in [
                 (self.resumable.get(&item.id), false),
@@ -355,14 +388,20 @@ impl ItemContext<'_> {
                 {
                     continue;
                 }
-                let size_ok = std::fs::metadata(&source.path)
-                    .map(|m| m.len() == source.item.size)
-                    .unwrap_or(false);
-                if !size_ok {
-                    continue;
-                }
-                link_or_copy(&source.path, &target)
+                let path = match self.verified_source(source) {
+                    Ok(path) => path,
+                    Err(why) => {
+                        let note = format!("fetched again: the earlier archive {why}");
+                        tracing::warn!(item = %item.id, title = %item.title, "{note}");
+                        refetch_notes.push(note);
+                        continue;
+                    }
+                };
+                link_or_copy(&path, &target)
                     .map_err(|e| format!("cannot link the unchanged archive: {e}"))?;
+                if let Some(sha) = &source.item.sha256 {
+                    self.hash_cache.record(&target, sha);
+                }
                 let keep = (entry.modified, entry.title.clone(), entry.folder.clone());
                 *entry = ManifestItem {
                     archive: Some(rel.clone()),
@@ -412,14 +451,58 @@ impl ItemContext<'_> {
         let info = writer
             .finish(descriptor)
             .map_err(|e| format!("cannot write {rel}: {e}"))?;
+        self.hash_cache.record(&target, &info.sha256);
         entry.size = info.size;
         entry.sha256 = Some(info.sha256);
         entry.parts = info.parts.into_iter().map(|p| p.name).collect();
         entry.feature_counts = fetched.feature_counts;
         entry.attachment_counts = fetched.attachment_counts;
         entry.notes = fetched.notes;
+        entry.notes.extend(refetch_notes);
         entry.reused = false;
         Ok(())
+    }
+
+    /// The path of `source`'s archive when it may be linked: not recorded damaged by `verify`,
+    /// a regular file inside its snapshot, and hashing to the recorded sha256 (from the hash
+    /// cache when the file is untouched since). Otherwise why not.
+    fn verified_source(&self, source: &Reusable) -> Result<PathBuf, String> {
+        let item = &source.item;
+        let sha = item.sha256.as_deref().ok_or("has no recorded SHA-256")?;
+        if let Some(problem) = self.damage.problem(&item.id, Some(sha)) {
+            return Err(format!("failed verify ({problem})"));
+        }
+        let rel = item.archive.as_deref().ok_or("is not named")?;
+        let (mut file, path) = open_archive(&source.dir, rel)?;
+        blocking(|| self.hash_cache.check(&mut file, item.size, sha))
+            .map_err(|e| format!("{rel} cannot be reused: {e}"))?;
+        Ok(path)
+    }
+}
+
+/// The manifest entry of a selected item the portal no longer has (deleted after it was
+/// marked): a failed item, so the job goes on with the others.
+fn gone_item(id: &str) -> ManifestItem {
+    ManifestItem {
+        id: id.to_string(),
+        title: String::new(),
+        item_type: String::new(),
+        owner: String::new(),
+        folder: None,
+        modified: 0,
+        markers: ChangeMarkers::default(),
+        outcome: Outcome::Failed,
+        reason: Some(
+            "no longer on the portal (deleted since it was selected, or you cannot see it)".into(),
+        ),
+        archive: None,
+        size: 0,
+        sha256: None,
+        reused: false,
+        parts: Vec::new(),
+        feature_counts: BTreeMap::new(),
+        attachment_counts: BTreeMap::new(),
+        notes: Vec::new(),
     }
 }
 
@@ -446,9 +529,15 @@ fn reusable_from_previous(dest: &Destination) -> HashMap<String, Reusable> {
         .items
         .into_iter()
         .filter(|i| i.outcome == Outcome::Ok)
-        .filter_map(|i| {
-            let path = latest.dir.join(i.archive.as_deref()?);
-            Some((i.id.clone(), Reusable { item: i, path }))
+        .filter(|i| i.archive.is_some())
+        .map(|i| {
+            (
+                i.id.clone(),
+                Reusable {
+                    item: i,
+                    dir: latest.dir.clone(),
+                },
+            )
         })
         .collect()
 }
@@ -460,13 +549,16 @@ fn reusable_from_partials(partials: &[PathBuf]) -> HashMap<String, Reusable> {
             if item.outcome != Outcome::Ok {
                 continue;
             }
-            let Some(rel) = item.archive.clone() else {
+            if item.archive.is_none() {
                 continue;
-            };
-            let path = dir.join(rel);
-            if path.is_file() {
-                out.insert(item.id.clone(), Reusable { item, path });
             }
+            out.insert(
+                item.id.clone(),
+                Reusable {
+                    item,
+                    dir: dir.clone(),
+                },
+            );
         }
     }
     out

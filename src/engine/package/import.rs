@@ -112,7 +112,7 @@ pub fn stage_with_cancel(
     if let Some(staged) = reusable(&dest_root, &sha256)? {
         return Ok(staged);
     }
-    std::fs::create_dir_all(staging_root)
+    crate::engine::storage::local::create_dir_private(staging_root)
         .map_err(|e| format!("cannot create {}: {e}", staging_root.display()))?;
     // Verify and extract first: a refused package leaves no staging destination behind.
     remove_stale_scratch(staging_root);
@@ -285,7 +285,7 @@ fn convert(
     }
     let now = chrono::Utc::now();
     let (snapshot, partial) = dest.new_snapshot(now);
-    std::fs::create_dir_all(&partial)
+    crate::engine::storage::local::create_dir_private(&partial)
         .map_err(|e| format!("cannot create {}: {e}", partial.display()))?;
     let result = convert_items(
         &listed,

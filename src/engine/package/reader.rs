@@ -13,6 +13,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -353,10 +354,12 @@ pub fn extract_with_cancel(
             rel.push_str(part);
             dir.push(part);
             if made.insert(rel.clone()) {
-                fs::create_dir(&dir).map_err(|source| PackageError::Io {
-                    path: dir.clone(),
-                    source,
-                })?;
+                std::os::unix::fs::DirBuilderExt::mode(&mut fs::DirBuilder::new(), 0o700)
+                    .create(&dir)
+                    .map_err(|source| PackageError::Io {
+                        path: dir.clone(),
+                        source,
+                    })?;
             }
         }
         if entry.kind == EntryKind::File {
@@ -364,6 +367,7 @@ pub fn extract_with_cancel(
             let mut out = OpenOptions::new()
                 .write(true)
                 .create_new(true)
+                .mode(0o600)
                 .open(&file_path)
                 .map_err(|source| PackageError::Io {
                     path: file_path.clone(),

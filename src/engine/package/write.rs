@@ -10,7 +10,6 @@ mod graph;
 mod item;
 mod tarball;
 
-use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value, json};
@@ -103,8 +102,8 @@ pub fn write_package(
     }
     let tmp = temp_path(out);
     let result = (|| -> Result<(), String> {
-        let file =
-            File::create(&tmp).map_err(|e| format!("cannot create {}: {e}", tmp.display()))?;
+        let file = crate::engine::storage::local::create_private(&tmp)
+            .map_err(|e| format!("cannot create {}: {e}", tmp.display()))?;
         let mut tar = PackageTar::new(file, &name).map_err(|e| e.to_string())?;
         let mut items = Map::new();
         for (m, s) in &sources {

@@ -395,7 +395,11 @@ pub async fn resources(
     for name in archive.names_under("resources/") {
         let (rel, access) = match index.get(&name) {
             Some((path, access)) => (path.clone(), access.as_str()),
-            None => (name.trim_start_matches("resources/").to_string(), "inherit"),
+            // Once: `resources/resources/x.json` is the resource `resources/x.json`.
+            None => (
+                name.strip_prefix("resources/").unwrap_or(&name).to_string(),
+                "inherit",
+            ),
         };
         let rel = rel.as_str();
         let (prefix, file_name) = match rel.rsplit_once('/') {

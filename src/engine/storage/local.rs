@@ -2,7 +2,31 @@
 
 use std::fs::File;
 use std::io::Write;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
+
+/// Mode of files written for a backup or a staging area: they hold private org content.
+pub const PRIVATE_FILE_MODE: u32 = 0o600;
+/// Mode of directories created for a backup or a staging area.
+pub const PRIVATE_DIR_MODE: u32 = 0o700;
+
+/// Creates `dir` and its missing parents with mode 0700 (existing ones keep their mode).
+pub fn create_dir_private(dir: &Path) -> std::io::Result<()> {
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(PRIVATE_DIR_MODE)
+        .create(dir)
+}
+
+/// Creates (truncating) `path` with mode 0600.
+pub fn create_private(path: &Path) -> std::io::Result<File> {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(PRIVATE_FILE_MODE)
+        .open(path)
+}
 
 /// The temporary name used while `path` is being written (same directory, hidden).
 pub fn temp_path(path: &Path) -> PathBuf {
@@ -10,13 +34,15 @@ pub fn temp_path(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{name}.tmp"))
 }
 
-/// Writes `bytes` to `path` atomically: temp name, fsync, rename, fsync of the directory.
+/// Writes `bytes` to `path` atomically: temp name, fsync, rename, fsync of the directory. The
+/// file is created 0600 (missing directories 0700).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
+        create_dir_private(dir)?;
     }
     let tmp = temp_path(path);
-    let mut file = File::create(&tmp)?;
+    let _ = std::fs::remove_file(&tmp);
+    let mut file = create_private(&tmp)?;
     file.write_all(bytes)?;
     file.sync_all()?;
     drop(file);
@@ -49,18 +75,26 @@ pub fn blocking<R>(f: impl FnOnce() -> R) -> R {
     }
 }
 
+/// [`write_atomic`]: the name says the file is private (0600).
+pub fn write_atomic_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_atomic(path, bytes)
+}
+
 /// Links `from` to `to` (same filesystem: no new space); copies when hard links are impossible.
 /// Returns true when a hard link was made.
 pub fn link_or_copy(from: &Path, to: &Path) -> std::io::Result<bool> {
     if let Some(dir) = to.parent() {
-        std::fs::create_dir_all(dir)?;
+        create_dir_private(dir)?;
     }
     let _ = std::fs::remove_file(to);
     match std::fs::hard_link(from, to) {
         Ok(()) => Ok(true),
         Err(_) => {
             let tmp = temp_path(to);
-            std::fs::copy(from, &tmp)?;
+            let _ = std::fs::remove_file(&tmp);
+            let mut out = create_private(&tmp)?;
+            std::io::copy(&mut File::open(from)?, &mut out)?;
+            drop(out);
             File::open(&tmp)?.sync_all()?;
             commit(&tmp, to)?;
             Ok(false)

@@ -227,7 +227,14 @@ async fn once(
     let bound = expect.declared.map(soft_bound);
     let spool = SpoolFile::new(spool_dir, &url);
     let io = |e| Failure::Fatal(local_io(&spool_dir.display().to_string(), e));
-    let mut file = tokio::fs::File::create(spool.path()).await.map_err(io)?;
+    let mut file = tokio::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(crate::engine::storage::local::PRIVATE_FILE_MODE)
+        .open(spool.path())
+        .await
+        .map_err(io)?;
     let mut len = 0u64;
     loop {
         match resp.chunk().await {

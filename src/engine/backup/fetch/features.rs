@@ -291,7 +291,10 @@ impl<'a> SetWriter<'a> {
         layer: &'a LayerQuery<'a>,
     ) -> std::io::Result<Self> {
         Ok(SetWriter {
-            out: BufWriter::with_capacity(256 * 1024, std::fs::File::create(file.path())?),
+            out: BufWriter::with_capacity(
+                256 * 1024,
+                crate::engine::storage::local::create_private(file.path())?,
+            ),
             format,
             layer,
             started: false,

@@ -227,7 +227,7 @@ pub async fn fetch_item(
     options: &FetchOptions,
     progress: &(dyn Fn(ItemProgress) + Send + Sync),
 ) -> Result<Fetched> {
-    std::fs::create_dir_all(&options.spool_dir)
+    crate::engine::storage::local::create_dir_private(&options.spool_dir)
         .map_err(|e| local_io(&options.spool_dir.display().to_string(), e))?;
     let ctx = Ctx {
         client,

@@ -329,6 +329,27 @@ pub(crate) fn is_not_found(e: &Error) -> bool {
     ) || e.is_missing_item()
 }
 
+/// Why a resource name from the portal's listing cannot be fetched or stored: empty, absolute,
+/// a `.` or `..` segment, a backslash or a control character.
+pub(crate) fn check_resource_name(path: &str) -> std::result::Result<(), &'static str> {
+    if path.is_empty() {
+        return Err("empty name");
+    }
+    if path.starts_with('/') {
+        return Err("absolute path");
+    }
+    if path.contains('\\') {
+        return Err("backslash in the name");
+    }
+    if path.chars().any(char::is_control) {
+        return Err("control character in the name");
+    }
+    if path.split('/').any(|s| s == ".." || s == ".") {
+        return Err("`.` or `..` in the path");
+    }
+    Ok(())
+}
+
 /// Every resource (paged listing, `num=100`) → `resources/<safe path>`, and when the item has
 /// any, `resources.json`: per resource its full path as the portal names it, the archive entry,
 /// its `access` (`inherit` | `private`; `null` when the listing did not say, as for callers who
@@ -346,6 +367,18 @@ pub(crate) async fn resources(
             let Some(path) = entry.get("resource").and_then(Value::as_str) else {
                 continue;
             };
+            // Checked before any request: `..` in a URL path is resolved by the client and the
+            // token-bearing request would go to another portal path.
+            if let Err(why) = check_resource_name(path) {
+                return Err(Error::Decode {
+                    url: item_url(ctx.client, &item.id, "resources"),
+                    json_path: ".resources[].resource".into(),
+                    message: format!(
+                        "resource {} is refused ({why}); nothing was requested for it",
+                        crate::safe_text::quoted(path)
+                    ),
+                });
+            }
             let size = entry.get("size").and_then(Value::as_u64);
             if let Some(size) = size {
                 ctx.tracker.expect_bytes(size);
