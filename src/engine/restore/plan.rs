@@ -434,6 +434,12 @@ pub async fn plan(
             }
         }
     }
+    // Into another portal, URLs under the source portal (app item URLs such as
+    // `…/apps/webappviewer/index.html?id=…`) move to the target portal; service URLs are
+    // longer prefixes and are replaced first.
+    if !same_portal {
+        remap.add_url(manifest.portal.trim_end_matches('/'), &target_root);
+    }
     items.sort_by(|a, b| (a.tier, &a.title, &a.old_id).cmp(&(b.tier, &b.title, &b.old_id)));
     Ok(RestorePlan {
         snapshot: snap.id,
