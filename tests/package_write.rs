@@ -252,7 +252,9 @@ async fn snapshot_of_the_sample_org_becomes_a_package_our_reader_accepts() {
         res["config/settings.json"]["resource"],
         "config/settings.json"
     );
-    assert_eq!(res["config/settings.json"]["access"], "inherit");
+    // The sample org keeps this resource private; the package says so.
+    assert_eq!(res["config/settings.json"]["access"], "private");
+    assert_eq!(res["images/icon_001.png"]["access"], "inherit");
     assert!(res["config/settings.json"]["size"].as_u64().unwrap() > 0);
     assert!(root.join(&app.id).join("resources/settings.json").is_file());
     assert!(root.join(&app.id).join("resources/icon_001.png").is_file());

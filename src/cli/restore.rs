@@ -1,5 +1,6 @@
 //! `agol-tui restore --dest DIR [--snapshot ID] [SELECTION] [--target-profile P | --target-portal URL]
-//! [--target-owner U] [--target-folder F] [--on-conflict skip|overwrite|copy] [--dry-run]`, or
+//! [--target-owner U | --owner-map FILE.csv [--fallback-owner U]] [--target-folder F]
+//! [--on-conflict skip|overwrite|copy] [--dry-run]`, or
 //! `agol-tui restore --package FILE.contentexport [--staging DIR] …`: the package is staged as a
 //! snapshot (`docs/contentexport.md`) and restored like one (every item unless SELECTION narrows).
 //!
@@ -24,6 +25,7 @@ use crate::engine::package::import::{
 };
 use crate::engine::package::reader::ReadLimits;
 use crate::engine::restore::context::Tuning;
+use crate::engine::restore::owners::OwnerMap;
 use crate::engine::restore::plan::{OnConflict, PlanInput};
 use crate::engine::restore::run::{RestoreOptions, run_restore};
 use crate::engine::selection::Selection;
@@ -49,10 +51,19 @@ pub struct RestoreArgs {
     /// Restore into this portal (credentials from AGOL_TARGET_*).
     #[arg(long, env = "AGOL_TARGET_PORTAL", value_name = "URL")]
     pub target_portal: Option<String>,
-    /// Owner of the restored items (admins; default: the original owner on the same portal,
-    /// else you).
+    /// Put every restored item under this user (admins). Default: each item's original owner
+    /// (after --owner-map) when that user exists in the target and you are an admin there,
+    /// else you, with a note per item.
     #[arg(long, value_name = "U")]
     pub target_owner: Option<String>,
+    /// CSV of `source,target` usernames for a target whose usernames differ (ArcGIS Online
+    /// usernames are unique across orgs, so AGOL to AGOL needs one). Admins only.
+    #[arg(long, value_name = "FILE.csv", conflicts_with = "target_owner")]
+    pub owner_map: Option<PathBuf>,
+    /// Where items go whose owner (after --owner-map) is not a user of the target (admins;
+    /// default: you).
+    #[arg(long, value_name = "U", conflicts_with = "target_owner")]
+    pub fallback_owner: Option<String>,
     /// Folder for the restored items (created when missing; default: the original folder).
     #[arg(long, value_name = "F")]
     pub target_folder: Option<String>,
@@ -131,6 +142,10 @@ impl From<&RestoreSelectionArgs> for Selection {
 pub async fn run(cli: &Cli, args: &RestoreArgs) -> Result<i32, CliError> {
     let selection = Selection::from(&args.selection);
     let on_conflict: OnConflict = args.on_conflict.parse().map_err(CliError::usage)?;
+    let owner_map = match &args.owner_map {
+        Some(path) => OwnerMap::read(path).map_err(CliError::usage)?,
+        None => OwnerMap::default(),
+    };
     // Ctrl-C stops staging (cleanly: nothing half-staged is left) and the restore alike.
     let cancel = CancellationToken::new();
     let ctrl_c = cancel.clone();
@@ -169,6 +184,8 @@ pub async fn run(cli: &Cli, args: &RestoreArgs) -> Result<i32, CliError> {
             snapshot,
             selection,
             target_owner: args.target_owner.clone(),
+            owner_map,
+            fallback_owner: args.fallback_owner.clone(),
             target_folder: args.target_folder.clone(),
             on_conflict,
         },
@@ -183,6 +200,9 @@ pub async fn run(cli: &Cli, args: &RestoreArgs) -> Result<i32, CliError> {
         .await
         .map_err(|e| {
             if e.contains("--preserve-ids")
+                || e.contains("--target-owner")
+                || e.contains("--owner-map")
+                || e.contains("--fallback-owner")
                 || e.contains("nothing selected")
                 || e.contains("not supported")
             {

@@ -31,6 +31,9 @@ pub struct FakeConfig {
     /// An org to restore into: the same users (without folders) and groups (same titles, other
     /// ids), another org id, no items and no hosted services (default false).
     pub empty_org: bool,
+    /// The users of the empty org (`empty_org` only): the sample's usernames (default), renamed
+    /// ones, or the admin alone.
+    pub empty_org_users: super::EmptyOrgUsers,
     /// Play ArcGIS Enterprise instead of ArcGIS Online (default false): `portals/self` says
     /// `isPortal: true`, and `addItem`/`createService` honour `itemIdToCreate`, which ArcGIS
     /// Online silently ignores (a fresh id is assigned).
@@ -56,6 +59,7 @@ impl Default for FakeConfig {
             large_file_bytes: 0,
             large_layer_features: 0,
             empty_org: false,
+            empty_org_users: super::EmptyOrgUsers::Same,
             enterprise: false,
             no_data_quirks: false,
         }

@@ -154,6 +154,7 @@ pub fn sample_org(urls: &SeedUrls, generated: usize) -> Org {
         ..Org::default()
     };
     super::seed_items::add_sample_items(&mut org, urls);
+    super::seed_fidelity::add_fidelity_properties(&mut org);
     super::generated::add_generated(&mut org, generated);
     org.reindex();
     org

@@ -142,7 +142,9 @@ impl FakePortal {
             foreign_services: format!("{}/arcgis/rest/services", urls.foreign),
         };
         let org = if config.empty_org {
-            super::empty::empty_org(&seed_urls)
+            let mut org = super::empty::empty_org(&seed_urls);
+            super::empty_users::apply(&mut org, &config.empty_org_users);
+            org
         } else {
             let mut org = sample_org(&seed_urls, config.generated_items);
             super::bench::add_bench_items(

@@ -79,6 +79,8 @@ pub async fn run(
                 ..Selection::default()
             },
             target_owner: None,
+            owner_map: Default::default(),
+            fallback_owner: None,
             target_folder: None,
             on_conflict: req.on_conflict,
         },

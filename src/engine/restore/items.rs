@@ -16,7 +16,9 @@ use super::remap::Remap;
 use super::source::ItemArchive;
 use crate::client::api::content_write::{ItemContent, ItemWrite, UploadFile};
 
-/// typeKeywords the portal manages itself; they are not sent back.
+/// typeKeywords the portal manages itself and may add on its own (`createService`, publish).
+/// They are still sent back as the source had them: a hosted service must keep `Hosted
+/// Service`, `Multilayer`, … for apps and the portal's own pages to treat it as one.
 pub const SYSTEM_KEYWORDS: &[&str] = &[
     "Hosted Service",
     "View Service",
@@ -69,11 +71,15 @@ pub fn metadata_params(item: &Value, remap: &Remap, with_type: bool) -> Vec<(Str
     if with_type && let Some(t) = text(item, "type") {
         p.push(("type".into(), t));
     }
-    let keywords: Vec<String> = list(item, "typeKeywords")
-        .into_iter()
-        .filter(|k| !SYSTEM_KEYWORDS.contains(&k.as_str()))
-        .collect();
-    p.push(("typeKeywords".into(), keywords.join(",")));
+    // Every keyword of the source, in order; a comma inside a keyword cannot be sent in the
+    // comma list, so such keywords go as a JSON array instead.
+    let keywords = list(item, "typeKeywords");
+    let joined = if keywords.iter().any(|k| k.contains(',')) {
+        serde_json::to_string(&keywords).unwrap_or_default()
+    } else {
+        keywords.join(",")
+    };
+    p.push(("typeKeywords".into(), joined));
     p.push(("tags".into(), list(item, "tags").join(",")));
     for key in [
         "snippet",
@@ -81,6 +87,7 @@ pub fn metadata_params(item: &Value, remap: &Remap, with_type: bool) -> Vec<(Str
         "accessInformation",
         "licenseInfo",
         "culture",
+        "documentation",
     ] {
         if let Some(v) = text(item, key) {
             p.push((key.into(), remap.rewrite(&v).text));
@@ -556,12 +563,16 @@ mod tests {
             "title": "T", "type": "Web Map", "typeKeywords": ["Web Map", "Hosted Service", "Offline"],
             "tags": ["a", "b"], "snippet": "s", "description": "d", "accessInformation": "ai",
             "licenseInfo": "li", "extent": [[1, 2], [3, 4]], "spatialReference": "102100",
-            "culture": "en-us", "properties": {"k": 1}, "categories": ["/Categories/X"]
+            "culture": "en-us", "properties": {"k": 1}, "categories": ["/Categories/X"],
+            "documentation": "doc"
         });
         let p: BTreeMap<String, String> = metadata_params(&item, &Remap::default(), true)
             .into_iter()
             .collect();
-        assert_eq!(p["typeKeywords"], "Web Map,Offline");
+        assert_eq!(
+            p["typeKeywords"], "Web Map,Hosted Service,Offline",
+            "every source keyword goes back, the portal's own ones included"
+        );
         assert_eq!(p["tags"], "a,b");
         assert_eq!(p["extent"], "1,2,3,4");
         assert_eq!(p["properties"], "{\"k\":1}");
@@ -575,6 +586,7 @@ mod tests {
             "spatialReference",
             "culture",
             "categories",
+            "documentation",
         ] {
             assert!(p.contains_key(k), "{k}");
         }

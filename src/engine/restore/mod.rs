@@ -7,8 +7,10 @@
 
 pub mod context;
 pub mod features;
+pub mod finish;
 pub mod items;
 pub mod journal;
+pub mod owners;
 pub mod plan;
 pub mod publish;
 pub mod remap;

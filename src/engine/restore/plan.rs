@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::journal::{Entry, Stage};
+use super::owners::{OwnerMap, OwnerRules, Owners};
 use super::remap::Remap;
 use super::source::{duplicate_id, planning_parts};
 use crate::client::Client;
@@ -97,6 +98,9 @@ pub struct PlannedItem {
     pub reason: String,
     /// Owner in the target.
     pub target_owner: String,
+    /// Why the owner is not the original one (missing user, not an admin), when it is not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_note: Option<String>,
     /// Folder title in the target (`None` = root).
     pub target_folder: Option<String>,
     /// The service URL in the snapshot (hosted services and views).
@@ -171,9 +175,15 @@ pub struct PlanInput {
     pub snapshot: Option<String>,
     /// Which items of the snapshot.
     pub selection: Selection,
-    /// Owner in the target (default: the original owner on the same portal when allowed,
-    /// else the signed-in user).
+    /// Owner of every item in the target (default: see [`super::owners`]: the original owner,
+    /// mapped by `owner_map`, when the signed-in admin finds that user in the target, else the
+    /// signed-in user).
     pub target_owner: Option<String>,
+    /// `--owner-map`: source username → target username.
+    pub owner_map: OwnerMap,
+    /// `--fallback-owner`: where items go whose owner is not in the target (admins; default:
+    /// the signed-in user).
+    pub fallback_owner: Option<String>,
     /// Folder in the target (default: the original folder title).
     pub target_folder: Option<String>,
     /// Conflict rule.
@@ -317,12 +327,7 @@ pub async fn plan(
             "restore selects from the snapshot: --query and --authoritative are not supported; use --all, --id, --owner, --folder, --type or --tag".into(),
         );
     }
-    if input.selection.is_empty() {
-        return Err(
-            "nothing selected: pass --all, or narrow with --id, --owner, --folder, --type or --tag"
-                .into(),
-        );
-    }
+    // No selection at all means the whole snapshot; `selected` passes every item then.
     let dest = Destination::open_existing(&input.dest)?;
     let snap = dest.snapshot(input.snapshot.as_deref())?;
     let manifest = snap.manifest()?;
@@ -334,6 +339,12 @@ pub async fn plan(
     }
     let target_root = target.portal().root().trim_end_matches('/').to_string();
     let same_portal = manifest.portal.trim_end_matches('/') == target_root;
+    let rules = OwnerRules {
+        target_owner: input.target_owner.clone(),
+        fallback_owner: input.fallback_owner.clone(),
+        owner_map: (!input.owner_map.is_empty()).then(|| input.owner_map.clone()),
+    };
+    let owners = Owners::new(target, me, &rules).await?;
 
     let mut items = Vec::new();
     let mut not_in_snapshot = Vec::new();
@@ -392,11 +403,7 @@ pub async fn plan(
         let names = parts.names;
         let kind = kind_of(&item, &names);
         let old_url = item.get("url").and_then(Value::as_str).map(service_root);
-        let target_owner = match &input.target_owner {
-            Some(o) => o.clone(),
-            None if same_portal && (m.owner == me.username || me.is_org_admin()) => m.owner.clone(),
-            None => me.username.clone(),
-        };
+        let owner = owners.choose(&m.owner);
         let target_folder = input.target_folder.clone().or_else(|| m.folder.clone());
         texts.extend(parts.texts.into_iter().map(|t| (items.len(), t)));
         let prior = journal.get(&m.id).cloned();
@@ -434,7 +441,8 @@ pub async fn plan(
             tier: tier(&m.item_type, kind),
             action,
             reason,
-            target_owner,
+            target_owner: owner.owner,
+            owner_note: owner.note,
             target_folder,
             old_service_url: old_url
                 .filter(|_| matches!(kind, Kind::HostedService | Kind::HostedView)),
@@ -460,6 +468,12 @@ pub async fn plan(
                 }
             }
         }
+    }
+    // Into another portal, URLs under the source portal (app item URLs such as
+    // `…/apps/webappviewer/index.html?id=…`) move to the target portal; service URLs are
+    // longer prefixes and are replaced first.
+    if !same_portal {
+        remap.add_url(manifest.portal.trim_end_matches('/'), &target_root);
     }
     items.sort_by(|a, b| (a.tier, &a.title, &a.old_id).cmp(&(b.tier, &b.title, &b.old_id)));
     Ok(RestorePlan {
@@ -632,6 +646,9 @@ impl RestorePlan {
                     .unwrap_or_default(),
                 i.reason
             ));
+            if let Some(n) = &i.owner_note {
+                out.push_str(&format!("         note: {n}\n"));
+            }
             for r in &i.external_refs {
                 out.push_str(&format!(
                     "         references {r} (not restored; left as is)\n"

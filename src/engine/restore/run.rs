@@ -10,6 +10,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::context::{Ctx, Tuning};
 use super::features::{overwrite_service, restore_service};
+use super::finish::finish_item;
 use super::items::{add_relationships, restore_item};
 use super::journal::{Entry, RestoreJournal, Stage, journal_path};
 use super::plan::{Action, Kind, PlanInput, PlannedItem, RestorePlan, plan};
@@ -206,6 +207,22 @@ pub async fn run_restore(
             }
         }
     }
+    // Content status and delete protection last of all, so protection never blocks a write.
+    for (planned, out) in plan.items.iter().zip(outcomes.iter_mut()) {
+        if out.outcome != Outcome::Ok || planned.action == Action::Skip {
+            continue;
+        }
+        let Some(new_id) = out.new_id.clone() else {
+            continue;
+        };
+        match finish_item(&ctx, &planned.archive, &planned.target_owner, &new_id).await {
+            Ok(notes) => out.notes.extend(notes),
+            Err(e) => {
+                out.outcome = Outcome::Failed;
+                out.reason = Some(e);
+            }
+        }
+    }
     let _ = std::fs::remove_dir_all(&spool);
     let ok = outcomes
         .iter()
@@ -273,7 +290,7 @@ async fn restore_one(
         outcome: Outcome::Ok,
         new_id: planned.new_id.clone(),
         reason: None,
-        notes: Vec::new(),
+        notes: planned.owner_note.iter().cloned().collect(),
         feature_counts: BTreeMap::new(),
         attachments: BTreeMap::new(),
     };
@@ -439,6 +456,12 @@ async fn clean_leftover(ctx: &Ctx<'_>, planned: &PlannedItem) -> Result<bool, St
         }
     }
     for id in doomed {
+        // A copy that got as far as `protect` cannot be deleted until it is unprotected.
+        if let Err(e) = ctx.client.set_protected(&prior.owner, &id, false).await
+            && !e.is_missing_item()
+        {
+            tracing::warn!(item = %id, error = %e, "cannot unprotect a half-restored copy");
+        }
         match ctx.client.delete_item(&prior.owner, &id, true).await {
             Ok(()) => {
                 tracing::info!(item = %id, "removed a half-restored copy left by an earlier run")

@@ -411,6 +411,8 @@ pub(crate) async fn resources(
         }
     }
     if !index.is_empty() {
+        // Sorted by path: the listing's order (creation time) is not part of the item.
+        index.sort_by(|a, b| a["resource"].as_str().cmp(&b["resource"].as_str()));
         let bytes = serde_json::to_vec_pretty(&json!({ "resources": index })).unwrap_or_default();
         archive
             .add_bytes(RESOURCES_INDEX, &bytes)

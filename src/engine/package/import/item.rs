@@ -287,6 +287,21 @@ impl Package<'_> {
                     .collect(),
                 _ => Vec::new(),
             };
+            // The package lists each resource's access; our archive keeps it in resources.json.
+            let access_of = |k: &str| -> &'static str {
+                let r = match &index {
+                    Value::Object(m) => m.get(k),
+                    Value::Array(a) => a
+                        .iter()
+                        .find(|r| r.get("resource").and_then(Value::as_str) == Some(k)),
+                    _ => None,
+                };
+                match r.and_then(|r| r.get("access")).and_then(Value::as_str) {
+                    Some("private") => "private",
+                    _ => "inherit",
+                }
+            };
+            let mut listed: Vec<Value> = Vec::new();
             let mut bases: BTreeMap<String, Vec<String>> = BTreeMap::new();
             for k in &keys {
                 let b = k.rsplit('/').next().unwrap_or(k).to_string();
@@ -313,7 +328,17 @@ impl Package<'_> {
                     notes.push(format!("resource {k} is listed but not in the package"));
                     continue;
                 };
+                let size = std::fs::metadata(&src).map(|m| m.len()).ok();
+                listed.push(json!({"resource": k, "entry": format!("resources/{k}"),
+                    "access": access_of(&k), "size": size}));
                 entries.insert(format!("resources/{k}"), Src::File(src));
+            }
+            if !listed.is_empty() {
+                listed.sort_by(|a, b| a["resource"].as_str().cmp(&b["resource"].as_str()));
+                entries.insert(
+                    "resources.json".into(),
+                    pretty(&json!({ "resources": listed })),
+                );
             }
         }
 

@@ -254,12 +254,31 @@ pub fn write_item(
     let mut listing = Map::new();
     let mut taken: BTreeSet<String> = BTreeSet::from(["resources.json".to_string()]);
     let mut placed: Vec<(String, String)> = Vec::new();
+    // Each resource's access from the archive's resources.json (older archives: inherit).
+    let access_of: BTreeMap<String, String> = src
+        .json("resources.json")?
+        .and_then(|d| d.get("resources").and_then(Value::as_array).cloned())
+        .into_iter()
+        .flatten()
+        .filter_map(|r| {
+            let entry = r.get("entry")?.as_str()?.to_string();
+            let access = r.get("access").and_then(Value::as_str);
+            Some((
+                entry,
+                access
+                    .filter(|a| *a == "private")
+                    .unwrap_or("inherit")
+                    .to_string(),
+            ))
+        })
+        .collect();
     for name in &resources {
         let key = name["resources/".len()..].to_string();
         let size = src.zip()?.by_name(name).map(|e| e.size()).unwrap_or(0);
+        let access = access_of.get(name).map(String::as_str).unwrap_or("inherit");
         listing.insert(
             key.clone(),
-            json!({"resource": key, "created": modified, "size": size, "access": "inherit"}),
+            json!({"resource": key, "created": modified, "size": size, "access": access}),
         );
         let base = key.rsplit('/').next().unwrap_or(&key).to_string();
         if taken.insert(base.clone()) {
