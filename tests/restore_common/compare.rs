@@ -11,7 +11,7 @@ use std::path::Path;
 use agol_tui::engine::archive::manifest::Outcome;
 use agol_tui::engine::backup::run::BackupReport;
 use agol_tui::engine::restore::items::SYSTEM_KEYWORDS;
-use agol_tui::engine::restore::remap::Remap;
+use agol_tui::engine::restore::rewrite::Rewriter;
 use agol_tui::engine::restore::source::ItemArchive;
 use agol_tui::fake::FakePortal;
 use serde_json::Value;
@@ -77,7 +77,7 @@ pub fn compare_orgs(
     a: &FakePortal,
     backup_a: &BackupReport,
     backup_b: &BackupReport,
-    remap: &Remap,
+    remap: &Rewriter,
     check: &Check,
 ) -> usize {
     let b_items: BTreeMap<&str, &agol_tui::engine::archive::manifest::ManifestItem> = backup_b
@@ -182,7 +182,8 @@ pub fn compare_orgs(
             let (ba, bb) = (za.read(name).unwrap(), zb.read(name).unwrap());
             if name.ends_with(".json") {
                 let mut text = remap.rewrite(&String::from_utf8(ba).unwrap()).text;
-                if let Some(fixed) = agol_tui::engine::restore::remap::escape_raw_controls(&text) {
+                if let Some(fixed) = agol_tui::engine::restore::rewrite::escape_raw_controls(&text)
+                {
                     text = fixed;
                 }
                 let tb = String::from_utf8(bb).unwrap();

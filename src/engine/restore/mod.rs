@@ -11,6 +11,6 @@ pub mod items;
 pub mod journal;
 pub mod plan;
 pub mod publish;
-pub mod remap;
+pub mod rewrite;
 pub mod run;
 pub mod source;

@@ -541,7 +541,7 @@ fn check_structure(path: &Path, what: &str) -> Result<(), String> {
     };
     let fixed = std::str::from_utf8(&bytes)
         .ok()
-        .and_then(crate::engine::restore::remap::escape_raw_controls);
+        .and_then(crate::engine::restore::rewrite::escape_raw_controls);
     match fixed {
         Some(t) if serde_json::from_str::<Value>(&t).is_ok() => Ok(()),
         _ => Err(format!("{what}: not valid JSON: {err}")),
