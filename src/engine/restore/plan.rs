@@ -443,6 +443,10 @@ pub async fn plan(
                     .collect()
             })
             .unwrap_or_default();
+        // Every hosted service of the snapshot names the source org, restored or not.
+        if !same_portal && let Some(base) = hosted_base(&item) {
+            probe.add_source_mark(&base);
+        }
         if !selected(&input.selection, m, &tags) {
             continue;
         }
@@ -466,9 +470,6 @@ pub async fn plan(
         }
         for (label, bytes) in item_texts(&item) {
             texts.push((items.len(), label, bytes));
-        }
-        if !same_portal && let Some(base) = hosted_base(&item) {
-            probe.add_source_mark(&base);
         }
         let prior = journal.get(&m.id).cloned();
         let (action, reason, new_id) = decide(
