@@ -42,6 +42,7 @@ mod respond;
 mod router;
 mod search;
 mod seed;
+mod seed_apps;
 mod seed_items;
 mod server;
 mod services;

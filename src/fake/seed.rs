@@ -148,12 +148,14 @@ pub fn sample_org(urls: &SeedUrls, generated: usize) -> Org {
     let mut org = Org {
         id: ORG_ID.to_string(),
         name: ORG_NAME.to_string(),
+        url_key: URL_KEY.to_string(),
         created: ORG_CREATED,
         users,
         groups,
         ..Org::default()
     };
     super::seed_items::add_sample_items(&mut org, urls);
+    super::seed_apps::add_app_items(&mut org, urls);
     super::generated::add_generated(&mut org, generated);
     org.reindex();
     org
