@@ -7,7 +7,7 @@ use std::io::Write;
 
 use agol_tui::engine::package::import::stage;
 use agol_tui::engine::package::reader::{ReadLimits, scan};
-use agol_tui::engine::restore::remap::Remap;
+use agol_tui::engine::restore::rewrite::Rewriter;
 use agol_tui::engine::restore::source::{ItemArchive, max_entry_bytes, planning_parts};
 use proptest::prelude::*;
 use proptest::test_runner::Config;
@@ -218,8 +218,8 @@ proptest! {
         urls in prop::collection::vec((text_like(), text_like()), 0..3),
         raw in prop::collection::vec(any::<u8>(), 0..512),
     ) {
-        prop_assert_eq!(Remap::default().rewrite(&text).text, text.clone());
-        let mut remap = Remap::default();
+        prop_assert_eq!(Rewriter::default().rewrite(&text).text, text.clone());
+        let mut remap = Rewriter::default();
         for (o, n) in &ids {
             remap.add_id(o, n);
         }
@@ -228,9 +228,10 @@ proptest! {
             remap.add_url(o, n);
         }
         let out = remap.rewrite(&text);
-        // Bounded: each replacement grows the text by at most the longest new value.
+        // Bounded: at most one replacement per input byte, each no longer than the longest
+        // new value (plus escaping), so the output grows linearly, never without bound.
         let longest = remap.urls.values().chain(remap.ids.values()).map(String::len).max().unwrap_or(0);
-        prop_assert!(out.text.len() <= text.len() + (out.ids_replaced + out.urls_replaced) * longest);
+        prop_assert!(out.text.len() <= (text.len() + 1) * (longest + 6));
         prop_assert_eq!(remap.rewrite_bytes(text.as_bytes()).map(|r| r.text), Some(out.text));
         let _ = remap.rewrite_bytes(&raw);
     }

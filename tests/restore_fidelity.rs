@@ -225,12 +225,11 @@ fn compare_with_source(
         if ja["type"] != "Feature Service"
             && let (Some(da), Some(db)) = (a.item_data(old), b.item_data(new))
             && !da.is_empty()
-            && !std::str::from_utf8(&da)
-                .is_ok_and(|t| serde_json::from_str::<Value>(t).is_ok())
+            && !std::str::from_utf8(&da).is_ok_and(|t| serde_json::from_str::<Value>(t).is_ok())
         {
             let escaped = std::str::from_utf8(&da)
                 .ok()
-                .and_then(agol_tui::engine::restore::remap::escape_raw_controls)
+                .and_then(agol_tui::engine::restore::rewrite::escape_raw_controls)
                 .filter(|t| serde_json::from_str::<Value>(t).is_ok());
             match escaped {
                 Some(t) => assert_eq!(

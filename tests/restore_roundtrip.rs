@@ -8,7 +8,7 @@ mod common;
 mod restore_common;
 
 use agol_tui::engine::restore::plan::OnConflict;
-use agol_tui::engine::restore::remap::Remap;
+use agol_tui::engine::restore::rewrite::Rewriter;
 use restore_common::*;
 use tokio_util::sync::CancellationToken;
 
@@ -26,7 +26,7 @@ async fn org_a_restored_into_empty_org_b_matches_item_by_item() {
     .await
     .unwrap();
     assert_no_failures(&report);
-    let remap: Remap = report.plan.remap.clone();
+    let remap: Rewriter = report.plan.remap.clone();
     let dir_b = tempfile::tempdir().unwrap();
     let backup_b = backup_all(&b, dir_b.path()).await;
     let compared =

@@ -46,6 +46,7 @@ mod respond;
 mod router;
 mod search;
 mod seed;
+mod seed_apps;
 mod seed_fidelity;
 mod seed_items;
 mod server;
@@ -64,9 +65,9 @@ mod tests;
 
 pub use config::FakeConfig;
 pub use empty_users::EmptyOrgUsers;
-pub use inspect_fidelity::StoredResource;
 pub use faults::FaultRatios;
 pub use hostile::{BodyMode, DataMode};
+pub use inspect_fidelity::StoredResource;
 pub use server::FakePortal;
 
 use std::collections::BTreeMap;

@@ -173,6 +173,8 @@ pub struct Relationship {
 pub struct Org {
     pub id: String,
     pub name: String,
+    /// `urlKey` reported by `portals/self` (the `<urlKey>.maps.arcgis.com` part).
+    pub url_key: String,
     pub created: i64,
     pub users: Vec<User>,
     pub groups: Vec<Group>,

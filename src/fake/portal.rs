@@ -3,7 +3,6 @@
 use super::ctx::Ctx;
 use super::items::caller_or_return;
 use super::respond;
-use super::sample::URL_KEY;
 use super::state::Shared;
 use super::views::{UserView, page, user_json};
 use axum::Extension;
@@ -29,7 +28,7 @@ pub async fn portal_self(
     let mut v = json!({
         "id": org.id, "name": org.name, "description": "<p>Demo org of the agol-tui fake portal.</p>",
         "isPortal": false, "portalMode": "multitenant", "portalName": "ArcGIS Online",
-        "portalHostname": host_of(&s.urls.portal), "urlKey": URL_KEY,
+        "portalHostname": host_of(&s.urls.portal), "urlKey": org.url_key,
         "customBaseUrl": "maps.arcgis.com", "allSSL": s.tls, "supportsOAuth": true,
         "maxTokenExpirationMinutes": -1, "mfaEnabled": false, "currentVersion": CURRENT_VERSION,
         "created": org.created, "modified": org.created + 86_400_000,

@@ -10,6 +10,8 @@ pub const EMPTY_ORG_ID: &str = "Em9tYOrgB4kQ9wZ2";
 pub const ORG_NAME: &str = "Riverside Water (demo)";
 /// `urlKey` reported by `portals/self`.
 pub const URL_KEY: &str = "riversidewater";
+/// `urlKey` of the empty org (differs from [`URL_KEY`], as a second org's would).
+pub const EMPTY_ORG_URL_KEY: &str = "riversidestaging";
 
 /// Org administrator (role `org_admin`).
 pub const ADMIN_USERNAME: &str = "gis_admin";

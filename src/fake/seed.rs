@@ -148,6 +148,7 @@ pub fn sample_org(urls: &SeedUrls, generated: usize) -> Org {
     let mut org = Org {
         id: ORG_ID.to_string(),
         name: ORG_NAME.to_string(),
+        url_key: URL_KEY.to_string(),
         created: ORG_CREATED,
         users,
         groups,
@@ -155,6 +156,7 @@ pub fn sample_org(urls: &SeedUrls, generated: usize) -> Org {
     };
     super::seed_items::add_sample_items(&mut org, urls);
     super::seed_fidelity::add_fidelity_properties(&mut org);
+    super::seed_apps::add_app_items(&mut org, urls);
     super::generated::add_generated(&mut org, generated);
     org.reindex();
     org

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use agol_tui::engine::backup::run::BackupReport;
 use agol_tui::engine::drill::compare::{Comparison, Side, compare};
-use agol_tui::engine::restore::remap::Remap;
+use agol_tui::engine::restore::rewrite::Rewriter;
 use agol_tui::fake::FakePortal;
 
 /// What to compare.
@@ -43,7 +43,7 @@ pub fn compare_orgs(
     a: &FakePortal,
     backup_a: &BackupReport,
     backup_b: &BackupReport,
-    remap: &Remap,
+    remap: &Rewriter,
     check: &Check,
 ) -> usize {
     let compared = compare(&Comparison {

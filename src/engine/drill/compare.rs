@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::engine::archive::manifest::{ManifestItem, Outcome};
-use crate::engine::restore::remap::{Remap, escape_raw_controls};
+use crate::engine::restore::rewrite::{Rewriter, escape_raw_controls};
 use crate::engine::restore::source::ItemArchive;
 
 /// One thing of the source that the restored copy does not have as it was.
@@ -40,7 +40,7 @@ pub struct Comparison<'a> {
     /// The snapshot of the restored copy.
     pub target: Side<'a>,
     /// Source ids and service URLs → target ones (from the restore).
-    pub remap: &'a Remap,
+    pub remap: &'a Rewriter,
     /// Hosts (`host:port` or `host`) of the source org that must not appear in the target.
     pub source_hosts: Vec<String>,
     /// Compare access and group sharing (a `.contentexport` carries none).
@@ -218,7 +218,7 @@ fn normalized(v: &Value) -> Value {
     }
 }
 
-fn remapped(remap: &Remap, v: &Value) -> Value {
+fn remapped(remap: &Rewriter, v: &Value) -> Value {
     match v {
         Value::String(s) => Value::String(remap.rewrite(s).text),
         Value::Null | Value::Bool(_) | Value::Number(_) => v.clone(),

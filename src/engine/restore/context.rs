@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use super::journal::{Entry, RestoreJournal, Stage};
 use super::plan::PlannedItem;
-use super::remap::Remap;
+use super::rewrite::Rewriter;
 use crate::client::{Client, Error};
 
 /// Tuning of a restore run (sizes, batches, pacing).
@@ -51,7 +51,7 @@ pub struct Ctx<'a> {
     pub spool: PathBuf,
     /// The journal.
     pub journal: &'a RestoreJournal,
-    remap: Mutex<Remap>,
+    remap: Mutex<Rewriter>,
     folders: tokio::sync::Mutex<HashMap<(String, String), String>>,
     groups: tokio::sync::Mutex<Option<BTreeMap<String, String>>>,
     gap: Mutex<(Duration, Option<Instant>)>,
@@ -64,7 +64,7 @@ impl<'a> Ctx<'a> {
         options: &'a Tuning,
         spool: PathBuf,
         journal: &'a RestoreJournal,
-        remap: Remap,
+        remap: Rewriter,
     ) -> Self {
         Ctx {
             client,
@@ -79,7 +79,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// A copy of the remap table as it stands.
-    pub fn remap(&self) -> Remap {
+    pub fn remap(&self) -> Rewriter {
         self.remap.lock().map(|r| r.clone()).unwrap_or_default()
     }
 

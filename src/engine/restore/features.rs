@@ -275,13 +275,11 @@ fn view_source(ctx: &Ctx<'_>, archive: &mut ItemArchive) -> Result<String, Strin
         .and_then(|a| a.first())
         .ok_or("sources.json lists no source service")?;
     let remap = ctx.remap();
-    if let Some(url) = svc.get("url").and_then(Value::as_str) {
-        let new = remap.rewrite(url).text;
-        if new != url
-            && let Some(n) = service_name_of(&new)
-        {
-            return Ok(n);
-        }
+    if let Some(url) = svc.get("url").and_then(Value::as_str)
+        && let Some(new) = remap.map_service_url(url)
+        && let Some(n) = service_name_of(&new)
+    {
+        return Ok(n);
     }
     Err(format!(
         "the view's source ({}) is not restored in this target; restore it first",

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use super::context::Ctx;
 use super::plan::PlannedItem;
-use super::remap::Remap;
+use super::rewrite::Rewriter;
 use super::source::ItemArchive;
 use crate::client::api::content_write::{ItemContent, ItemWrite, UploadFile};
 
@@ -63,7 +63,7 @@ pub fn extent_param(v: &Value) -> Option<String> {
 }
 
 /// The `addItem`/`update` metadata parameters of issue point 3, from `item.json`.
-pub fn metadata_params(item: &Value, remap: &Remap, with_type: bool) -> Vec<(String, String)> {
+pub fn metadata_params(item: &Value, remap: &Rewriter, with_type: bool) -> Vec<(String, String)> {
     let mut p: Vec<(String, String)> = Vec::new();
     if let Some(t) = text(item, "title") {
         p.push(("title".into(), t));
@@ -90,7 +90,7 @@ pub fn metadata_params(item: &Value, remap: &Remap, with_type: bool) -> Vec<(Str
         "documentation",
     ] {
         if let Some(v) = text(item, key) {
-            p.push((key.into(), remap.rewrite(&v).text));
+            p.push((key.into(), remap.rewrite_text(&v, "").text));
         }
     }
     if let Some(e) = item.get("extent").and_then(extent_param) {
@@ -145,7 +145,7 @@ async fn content(
     ctx: &Ctx<'_>,
     archive: &mut ItemArchive,
     item: &Value,
-    remap: &Remap,
+    remap: &Rewriter,
     notes: &mut Vec<String>,
 ) -> Result<ItemContent, String> {
     if archive.has("data.json") {
@@ -153,7 +153,7 @@ async fn content(
         let text = String::from_utf8(bytes).map_err(|_| "data.json is not UTF-8".to_string())?;
         let mut text = remap.rewrite(&text).text;
         if serde_json::from_str::<Value>(&text).is_err()
-            && let Some(fixed) = super::remap::escape_raw_controls(&text)
+            && let Some(fixed) = super::rewrite::escape_raw_controls(&text)
             && serde_json::from_str::<Value>(&fixed).is_ok()
         {
             notes.push(
@@ -172,7 +172,7 @@ async fn content(
         return Ok(ItemContent::File { path, file_name });
     }
     if let Some(url) = text(item, "url").filter(|u| !u.is_empty()) {
-        return Ok(ItemContent::Url(remap.rewrite(&url).text));
+        return Ok(ItemContent::Url(remap.rewrite_text(&url, "").text));
     }
     Ok(ItemContent::None)
 }
@@ -192,13 +192,22 @@ pub async fn restore_item(
     let mut params = metadata_params(&item, &remap, update.is_none());
     // A URL is sent as `url` by content(); other items keep their URL as a parameter.
     let own_url = text(&item, "url").filter(|u| !u.is_empty());
+    let old_id = planned.old_id.to_ascii_lowercase();
     let self_referencing = own_url
         .as_deref()
-        .is_some_and(|u| u.to_ascii_lowercase().contains(&planned.old_id));
+        .is_some_and(|u| u.to_ascii_lowercase().contains(&old_id));
+    // An app's data often names the app itself (`appId`, a share URL): that id exists only
+    // once the item is created, so the data is sent again then.
+    let self_referencing_data = match &data {
+        ItemContent::Text(t) if !remap.ids.contains_key(&old_id) => {
+            t.to_ascii_lowercase().contains(&old_id)
+        }
+        _ => false,
+    };
     if !matches!(data, ItemContent::Url(_))
         && let Some(u) = own_url.as_ref().filter(|_| !self_referencing)
     {
-        params.push(("url".into(), remap.rewrite(u).text));
+        params.push(("url".into(), remap.rewrite_text(u, "").text));
     }
     let owner = planned.target_owner.as_str();
     let id = match update {
@@ -259,17 +268,27 @@ pub async fn restore_item(
             added.id
         }
     };
-    if self_referencing && let Some(u) = own_url {
-        let mut r = remap.clone();
-        r.add_id(&planned.old_id, &id);
+    // From here on the item's own id is known: its url, data and resources name the new one.
+    let mut remap = remap;
+    remap.add_id(&planned.old_id, &id);
+    let own_data = match &data {
+        ItemContent::Text(t) if self_referencing_data => Some(remap.rewrite(t).text),
+        _ => None,
+    };
+    if self_referencing || own_data.is_some() {
+        let params = match own_url.filter(|_| self_referencing) {
+            Some(u) => vec![("url".into(), remap.rewrite_text(&u, "").text)],
+            None => Vec::new(),
+        };
         let w = ItemWrite {
-            params: vec![("url".into(), r.rewrite(&u).text)],
+            params,
             ..ItemWrite::default()
         };
+        let content = own_data.map(ItemContent::Text).unwrap_or(ItemContent::None);
         ctx.client
-            .update_item(owner, &id, &w, &ItemContent::None)
+            .update_item(owner, &id, &w, &content)
             .await
-            .map_err(|e| format!("url: {e}"))?;
+            .map_err(|e| format!("the item's own id in its url and data: {e}"))?;
     }
     resources(
         ctx,
@@ -394,7 +413,7 @@ pub async fn resources(
     archive: &mut ItemArchive,
     owner: &str,
     id: &str,
-    remap: &Remap,
+    remap: &Rewriter,
     updating: bool,
     notes: &mut Vec<String>,
 ) -> Result<(), String> {
@@ -566,7 +585,7 @@ mod tests {
             "culture": "en-us", "properties": {"k": 1}, "categories": ["/Categories/X"],
             "documentation": "doc"
         });
-        let p: BTreeMap<String, String> = metadata_params(&item, &Remap::default(), true)
+        let p: BTreeMap<String, String> = metadata_params(&item, &Rewriter::default(), true)
             .into_iter()
             .collect();
         assert_eq!(

@@ -13,6 +13,6 @@ pub mod journal;
 pub mod owners;
 pub mod plan;
 pub mod publish;
-pub mod remap;
+pub mod rewrite;
 pub mod run;
 pub mod source;

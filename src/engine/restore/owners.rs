@@ -354,7 +354,11 @@ mod tests {
         std::fs::write(&bin, [0xff, 0xfe, 0x00, 0x61]).unwrap();
         assert!(OwnerMap::load(&bin).unwrap_err().contains("not UTF-8"));
         let missing = dir.path().join("missing.csv");
-        assert!(OwnerMap::load(&missing).unwrap_err().contains("cannot read"));
+        assert!(
+            OwnerMap::load(&missing)
+                .unwrap_err()
+                .contains("cannot read")
+        );
     }
 
     #[test]
@@ -375,7 +379,11 @@ mod tests {
         );
         let c = o.choose("gone");
         assert_eq!(c.owner, "admin");
-        assert!(c.note.unwrap().contains("gone does not exist in the target"));
+        assert!(
+            c.note
+                .unwrap()
+                .contains("gone does not exist in the target")
+        );
     }
 
     #[test]
@@ -385,8 +393,13 @@ mod tests {
             fallback_owner: Some("keeper".into()),
             ..OwnerRules::default()
         };
-        let o = Owners::with_users("admin", true, users(&["admin", "jdoe_stg", "keeper"]), &rules)
-            .unwrap();
+        let o = Owners::with_users(
+            "admin",
+            true,
+            users(&["admin", "jdoe_stg", "keeper"]),
+            &rules,
+        )
+        .unwrap();
         assert_eq!(o.choose("jdoe").owner, "jdoe_stg");
         let c = o.choose("vic");
         assert_eq!(c.owner, "keeper");
@@ -411,8 +424,7 @@ mod tests {
 
     #[test]
     fn non_admins_restore_into_their_own_content() {
-        let o = Owners::with_users("jdoe", false, BTreeMap::new(), &OwnerRules::default())
-            .unwrap();
+        let o = Owners::with_users("jdoe", false, BTreeMap::new(), &OwnerRules::default()).unwrap();
         assert_eq!(o.choose("jdoe").note, None);
         let c = o.choose("admin");
         assert_eq!(c.owner, "jdoe");

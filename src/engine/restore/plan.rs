@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::journal::{Entry, Stage};
 use super::owners::{OwnerMap, OwnerRules, Owners};
-use super::remap::Remap;
+use super::rewrite::Rewriter;
 use super::source::{duplicate_id, planning_parts};
 use crate::client::Client;
 use crate::client::models::User;
@@ -114,6 +114,12 @@ pub struct PlannedItem {
     pub journal: Option<Entry>,
     /// Ids referenced in its JSON that this restore does not include (left as they are).
     pub external_refs: Vec<String>,
+    /// Every string the reference rewrite changes: `part#/json/pointer` (`item.url`,
+    /// `item.properties#/…`, `data.json#/…`, `resources/<path>#/…`, `item.description`, …).
+    pub rewrites: Vec<String>,
+    /// References to the source org that cannot be mapped (an item or service not in this
+    /// restore, a source host form with no counterpart); they are left as they are.
+    pub warnings: Vec<String>,
     /// The archive, absolute.
     #[serde(skip)]
     pub archive: PathBuf,
@@ -137,7 +143,7 @@ pub struct RestorePlan {
     /// Old id → new id known before writing (journal, overwrite); the rest is filled in as
     /// items are created.
     #[serde(serialize_with = "ser_ids")]
-    pub remap: Remap,
+    pub remap: Rewriter,
     /// Items of the snapshot that failed in the backup and cannot be restored.
     pub not_in_snapshot: Vec<String>,
     /// Selected items whose archive cannot be read (each fails on its own).
@@ -158,11 +164,12 @@ pub struct Unreadable {
     pub reason: String,
 }
 
-fn ser_ids<S: serde::Serializer>(r: &Remap, s: S) -> Result<S::Ok, S::Error> {
+fn ser_ids<S: serde::Serializer>(r: &Rewriter, s: S) -> Result<S::Ok, S::Error> {
     use serde::ser::SerializeMap;
-    let mut m = s.serialize_map(Some(2))?;
+    let mut m = s.serialize_map(Some(3))?;
     m.serialize_entry("ids", &r.ids)?;
     m.serialize_entry("urls", &r.urls)?;
+    m.serialize_entry("hosts", &r.hosts)?;
     m.end()
 }
 
@@ -267,6 +274,92 @@ pub fn service_name_of(url: &str) -> Option<String> {
     (last == "FeatureServer").then(|| name.rsplit('/').next().unwrap_or(name).to_string())
 }
 
+/// The item's own strings the rewrite covers besides data and resources, labelled
+/// `item.<field>`: `url`, `properties` (JSON), and the text fields.
+pub fn item_texts(item: &Value) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for key in [
+        "url",
+        "snippet",
+        "description",
+        "accessInformation",
+        "licenseInfo",
+    ] {
+        if let Some(t) = item
+            .get(key)
+            .and_then(Value::as_str)
+            .filter(|t| !t.is_empty())
+        {
+            out.push((format!("item.{key}"), t.as_bytes().to_vec()));
+        }
+    }
+    if let Some(p) = item.get("properties").filter(|p| !p.is_null()) {
+        out.push(("item.properties".into(), p.to_string().into_bytes()));
+    }
+    out
+}
+
+/// Orders items by tier, then title; within a tier an item comes after the items it
+/// references (so an app's data can name another app's new id). A cycle is broken at the
+/// first item by title, and its members get a warning.
+fn dependency_order(items: Vec<PlannedItem>, deps: Vec<BTreeSet<String>>) -> Vec<PlannedItem> {
+    let mut rest: Vec<(PlannedItem, BTreeSet<String>)> = items.into_iter().zip(deps).collect();
+    rest.sort_by(|(a, _), (b, _)| {
+        (a.tier, &a.title, &a.old_id).cmp(&(b.tier, &b.title, &b.old_id))
+    });
+    let mut out: Vec<PlannedItem> = Vec::with_capacity(rest.len());
+    while !rest.is_empty() {
+        let tier = rest[0].0.tier;
+        let waiting =
+            |i: &PlannedItem, d: &BTreeSet<String>, rest: &[(PlannedItem, BTreeSet<String>)]| {
+                rest.iter()
+                    .any(|(o, _)| o.tier == tier && o.old_id != i.old_id && d.contains(&o.old_id))
+            };
+        let next = rest
+            .iter()
+            .position(|(i, d)| i.tier == tier && !waiting(i, d, &rest))
+            .unwrap_or(0);
+        let (mut item, d) = rest.remove(next);
+        if waiting(&item, &d, &rest) {
+            let later: Vec<&str> = rest
+                .iter()
+                .filter(|(o, _)| o.tier == tier && d.contains(&o.old_id))
+                .map(|(o, _)| o.old_id.as_str())
+                .collect();
+            item.warnings.push(format!(
+                "references {} restored after it (a reference cycle): those ids keep their old value",
+                later.join(", ")
+            ));
+        }
+        out.push(item);
+    }
+    out
+}
+
+/// `part` and a pointer or message from the rewrite: `data.json#/a/b`, `item.url`,
+/// `data.json#/a: …`.
+fn joined(part: &str, rest: &str) -> String {
+    if rest.is_empty() {
+        part.to_string()
+    } else if rest.starts_with(':') {
+        format!("{part}{rest}")
+    } else {
+        format!("{part}#{rest}")
+    }
+}
+
+/// The hosted services base of a hosted service item (`…/rest/services`), which names the
+/// source org in every URL under it.
+fn hosted_base(item: &Value) -> Option<String> {
+    let hosted = item
+        .get("typeKeywords")
+        .and_then(Value::as_array)
+        .is_some_and(|k| k.iter().any(|k| k == "Hosted Service"));
+    let url = item.get("url").and_then(Value::as_str)?;
+    let at = url.find("/rest/services")?;
+    hosted.then(|| url[..at + "/rest/services".len()].to_string())
+}
+
 /// The service URL without a trailing layer id.
 pub fn service_root(url: &str) -> String {
     let path = url
@@ -348,8 +441,16 @@ pub async fn plan(
 
     let mut items = Vec::new();
     let mut not_in_snapshot = Vec::new();
-    let mut remap = Remap::default();
-    let mut texts: Vec<(usize, Vec<u8>)> = Vec::new();
+    let mut remap = Rewriter::default();
+    let mut texts: Vec<(usize, String, Vec<u8>)> = Vec::new();
+    let mut probe = Rewriter::default();
+    if !same_portal {
+        remap.add_host(&manifest.portal, &target_root);
+        probe.add_host(&manifest.portal, &target_root);
+        for m in &manifest.items {
+            probe.add_source_item(&m.id);
+        }
+    }
     let mut taken_names: BTreeSet<String> = BTreeSet::new();
     let mut unreadable = Vec::new();
     // Tags live in the archive: the selection without them decides which archives to open.
@@ -397,6 +498,10 @@ pub async fn plan(
                     .collect()
             })
             .unwrap_or_default();
+        // Every hosted service of the snapshot names the source org, restored or not.
+        if !same_portal && let Some(base) = hosted_base(&item) {
+            probe.add_source_mark(&base);
+        }
         if !selected(&input.selection, m, &tags) {
             continue;
         }
@@ -405,7 +510,15 @@ pub async fn plan(
         let old_url = item.get("url").and_then(Value::as_str).map(service_root);
         let owner = owners.choose(&m.owner);
         let target_folder = input.target_folder.clone().or_else(|| m.folder.clone());
-        texts.extend(parts.texts.into_iter().map(|t| (items.len(), t)));
+        texts.extend(
+            parts
+                .texts
+                .into_iter()
+                .map(|(label, bytes)| (items.len(), label, bytes)),
+        );
+        for (label, bytes) in item_texts(&item) {
+            texts.push((items.len(), label, bytes));
+        }
         let prior = journal.get(&m.id).cloned();
         let (action, reason, new_id) = decide(
             target,
@@ -450,32 +563,57 @@ pub async fn plan(
             new_id,
             journal: prior,
             external_refs: Vec::new(),
+            rewrites: Vec::new(),
+            warnings: Vec::new(),
             archive: path,
         });
     }
-    // References to items outside the restore stay as they are; list them per item.
+    // What the rewrite will change and what it cannot map, per item: the probe maps every
+    // restored id and service URL (to a placeholder until the new one exists).
+    for i in &items {
+        let new_id = i
+            .new_id
+            .clone()
+            .unwrap_or_else(|| format!("(new id of {})", i.old_id));
+        probe.add_id(&i.old_id, &new_id);
+        if let Some(old) = &i.old_service_url {
+            let new = remap
+                .urls
+                .get(old.trim_end_matches('/'))
+                .cloned()
+                .unwrap_or_else(|| {
+                    format!("(new service {})", i.service_name.as_deref().unwrap_or("?"))
+                });
+            probe.add_url(old, &new);
+        }
+    }
     let restored: BTreeSet<String> = items.iter().map(|i| i.old_id.clone()).collect();
-    for (idx, bytes) in texts {
-        if let Some(out) = remap.rewrite_bytes(&bytes) {
-            let refs: Vec<String> = out
-                .unknown_ids
-                .into_iter()
-                .filter(|id| !restored.contains(id) && *id != items[idx].old_id)
-                .collect();
-            for r in refs {
-                if !items[idx].external_refs.contains(&r) {
-                    items[idx].external_refs.push(r);
-                }
+    let mut deps: Vec<BTreeSet<String>> = vec![BTreeSet::new(); items.len()];
+    for (idx, label, bytes) in texts {
+        let out = if label.starts_with("item.") && !label.starts_with("item.properties") {
+            std::str::from_utf8(&bytes)
+                .ok()
+                .map(|t| probe.rewrite_text(t, ""))
+        } else {
+            probe.rewrite_bytes(&bytes)
+        };
+        let Some(out) = out else { continue };
+        let planned = &mut items[idx];
+        for p in out.paths {
+            planned.rewrites.push(joined(&label, &p));
+        }
+        for w in out.unmapped {
+            planned.warnings.push(joined(&label, &w));
+        }
+        deps[idx].extend(out.mapped_ids);
+        for r in out.unknown_ids {
+            if !restored.contains(&r) && r != planned.old_id && !planned.external_refs.contains(&r)
+            {
+                planned.external_refs.push(r);
             }
         }
     }
-    // Into another portal, URLs under the source portal (app item URLs such as
-    // `…/apps/webappviewer/index.html?id=…`) move to the target portal; service URLs are
-    // longer prefixes and are replaced first.
-    if !same_portal {
-        remap.add_url(manifest.portal.trim_end_matches('/'), &target_root);
-    }
-    items.sort_by(|a, b| (a.tier, &a.title, &a.old_id).cmp(&(b.tier, &b.title, &b.old_id)));
+    let items = dependency_order(items, deps);
     Ok(RestorePlan {
         snapshot: snap.id,
         source_portal: manifest.portal,
@@ -648,6 +786,12 @@ impl RestorePlan {
             ));
             if let Some(n) = &i.owner_note {
                 out.push_str(&format!("         note: {n}\n"));
+            }
+            for p in &i.rewrites {
+                out.push_str(&format!("         rewrites {p}\n"));
+            }
+            for w in &i.warnings {
+                out.push_str(&format!("         warning: {w} (left as is)\n"));
             }
             for r in &i.external_refs {
                 out.push_str(&format!(

@@ -181,8 +181,8 @@ pub struct PlanningParts {
     pub item: Value,
     /// Every entry name.
     pub names: Vec<String>,
-    /// The bytes of `data.json` and of each JSON resource.
-    pub texts: Vec<Vec<u8>>,
+    /// The entry name and bytes of `data.json` and of each JSON resource.
+    pub texts: Vec<(String, Vec<u8>)>,
 }
 
 /// Reads [`PlanningParts`] of the archive at `path`; any error (not a zip, an entry over the
@@ -193,11 +193,12 @@ pub fn planning_parts(path: &Path) -> Result<PlanningParts, String> {
     let names = archive.names();
     let mut texts = Vec::new();
     if archive.has("data.json") {
-        texts.push(archive.read("data.json")?);
+        texts.push(("data.json".to_string(), archive.read("data.json")?));
     }
     for name in archive.names_under("resources/") {
         if name.ends_with(".json") {
-            texts.push(archive.read(&name)?);
+            let bytes = archive.read(&name)?;
+            texts.push((name, bytes));
         }
     }
     Ok(PlanningParts { item, names, texts })

@@ -568,7 +568,7 @@ fn check_structure(path: &Path, what: &str) -> Result<(), String> {
 }
 
 /// A reader escaping raw control characters inside JSON strings, as
-/// [`escape_raw_controls`](crate::engine::restore::remap::escape_raw_controls) does, byte by
+/// [`escape_raw_controls`](crate::engine::restore::rewrite::escape_raw_controls) does, byte by
 /// byte (identity on strict JSON).
 pub(super) struct ControlsEscaped<R> {
     inner: R,
@@ -649,7 +649,7 @@ mod tests {
             .unwrap();
         assert_eq!(
             out,
-            crate::engine::restore::remap::escape_raw_controls(text).unwrap()
+            crate::engine::restore::rewrite::escape_raw_controls(text).unwrap()
         );
         let strict = "{\"a\": [1, \"b\\n\"]}\n";
         let mut same = String::new();

@@ -8,7 +8,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use crate::engine::restore::plan::service_root;
-use crate::engine::restore::remap::Remap;
+use crate::engine::restore::rewrite::Rewriter;
 
 /// What the graph needs to know of one item.
 #[derive(Debug, Clone, Default)]
@@ -35,7 +35,7 @@ impl ItemRefs {
 
     /// Records the references of one JSON text (not UTF-8: nothing).
     pub fn scan(&mut self, bytes: &[u8]) {
-        let Some(found) = Remap::default().rewrite_bytes(bytes) else {
+        let Some(found) = Rewriter::default().rewrite_bytes(bytes) else {
             return;
         };
         self.ids.extend(found.unknown_ids);
