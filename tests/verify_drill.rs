@@ -168,15 +168,22 @@ async fn drill_passes_on_a_complete_snapshot_and_names_each_damage() {
     assert_named(&report, with_resource, &resource);
     assert_named(&report, with_attachments, &attachment);
     assert_named(&report, with_features, &features);
-    // Only the damaged items are named.
+    // Only the damaged items are named, and views (which show their damaged source's layers).
     let named: std::collections::BTreeSet<&str> =
         report.differences.iter().map(|d| d.id.as_str()).collect();
-    let damaged: std::collections::BTreeSet<&str> = [
+    let mut damaged: std::collections::BTreeSet<&str> = [
         with_resource.id.as_str(),
         with_attachments.id.as_str(),
         with_features.id.as_str(),
     ]
     .into();
+    damaged.extend(
+        snap.manifest
+            .items
+            .iter()
+            .filter(|i| i.parts.iter().any(|p| p == "sources.json"))
+            .map(|i| i.id.as_str()),
+    );
     assert!(
         named.is_subset(&damaged),
         "undamaged items named: {:#?}",

@@ -155,6 +155,10 @@ pub async fn run_drill(
     };
     // The journal belongs to a throwaway loopback org: leave nothing of it behind.
     let _ = std::fs::remove_file(&restored.journal);
+    if let Some(dir) = restored.journal.parent() {
+        // Only when empty: journals of real restores stay.
+        let _ = std::fs::remove_dir(dir);
+    }
     let _ = std::fs::remove_dir_all(dest.root().join(".restore-spool"));
 
     let mut differences: Vec<Difference> = Vec::new();

@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::journal::{Entry, Stage};
 use super::owners::{OwnerMap, OwnerRules, Owners};
 use super::rewrite::Rewriter;
-use super::source::{duplicate_id, planning_parts};
+use super::source::{ItemArchive, duplicate_id, planning_parts};
 use crate::client::Client;
 use crate::client::models::User;
 use crate::engine::archive::destination::Destination;
@@ -471,10 +471,19 @@ pub async fn plan(
             }
             continue;
         };
+        let path = snap.dir.join(rel);
         if !selected(&untagged, m, &[]) {
+            // Not restored, but its hosted service still names the source org: mark it, from
+            // item.json alone (an unreadable archive just goes unmarked).
+            if !same_portal
+                && let Ok(Some(item)) =
+                    ItemArchive::open(&path).and_then(|mut a| a.json("item.json"))
+                && let Some(base) = hosted_base(&item)
+            {
+                probe.add_source_mark(&base);
+            }
             continue;
         }
-        let path = snap.dir.join(rel);
         // One unreadable archive fails its own item, not the restore.
         let parts = match planning_parts(&path) {
             Ok(p) => p,
