@@ -64,6 +64,10 @@ fn canonical(f: &FakePortal) -> BTreeMap<(String, String), Vec<String>> {
     let canon = |text: &str| {
         let mut t = text
             .replace(&f.services_origin(), "<services>")
+            .replace(
+                &f.services_origin().replace(':', "%3A").replace('/', "%2F"),
+                "<services>",
+            )
             .replace(&f.url(), "<portal>")
             .replace(&f.org_id(), "<org>");
         for (id, l) in &label {
