@@ -417,3 +417,88 @@ async fn a_selected_item_deleted_on_the_portal_fails_alone() {
     );
     assert_eq!(report.manifest.totals.failed, 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn terminal_escapes_in_titles_never_reach_stdout_or_stderr_and_csv_formulas_are_quoted() {
+    let fake = common::fake().await;
+    let home = tempfile::tempdir().unwrap();
+    let id = sample::item_id("webmap");
+    let hostile = "=HYPERLINK(1)\u{1b}[2J\u{1b}]0;pwn\u{7}\u{202e}Map";
+    assert!(fake.set_item_title(&id, hostile));
+    let dest = home.path().join("backups");
+    let out = common::run(common::agol(
+        &fake,
+        home.path(),
+        &["backup", "--id", &id, "--dest", dest.to_str().unwrap()],
+    ))
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", common::text(&out));
+    // Damage it so verify prints the title.
+    let snap = Destination::open_existing(&dest)
+        .unwrap()
+        .snapshot(None)
+        .unwrap();
+    let m = snap.manifest().unwrap();
+    let rel = m.items[0].archive.clone().unwrap();
+    std::fs::write(snap.dir.join(&rel), b"not a zip").unwrap();
+    let verify = common::run(common::agol(
+        &fake,
+        home.path(),
+        &["verify", "--dest", dest.to_str().unwrap()],
+    ))
+    .await;
+    assert_eq!(verify.status.code(), Some(1), "{}", common::text(&verify));
+    for o in [&out, &verify] {
+        for stream in [&o.stdout, &o.stderr] {
+            assert!(!stream.contains(&0x1b), "{}", common::text(o));
+            assert!(!stream.contains(&0x07));
+            let s = String::from_utf8_lossy(stream);
+            assert!(!s.contains('\u{202e}'), "{s}");
+        }
+    }
+    assert!(common::text(&verify).contains("DAMAGED"));
+    assert!(
+        common::text(&verify).contains("\\u{1b}[2J"),
+        "shown escaped"
+    );
+
+    let csv = home.path().join("inv.csv");
+    let scan = common::run(common::agol(
+        &fake,
+        home.path(),
+        &["scan", "--id", &id, "--out", csv.to_str().unwrap()],
+    ))
+    .await;
+    assert_eq!(scan.status.code(), Some(0), "{}", common::text(&scan));
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.contains("'=HYPERLINK(1)"), "{text}");
+    assert!(!text.lines().any(|l| l.starts_with("=")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scan_out_dev_full_fails_at_once_with_a_clear_error() {
+    let fake = common::fake().await;
+    let home = tempfile::tempdir().unwrap();
+    let started = std::time::Instant::now();
+    let out = common::run(common::agol(
+        &fake,
+        home.path(),
+        &["scan", "--all", "--out", "/dev/full"],
+    ))
+    .await;
+    assert!(started.elapsed() < Duration::from_secs(20));
+    assert_eq!(out.status.code(), Some(2), "{}", common::text(&out));
+    assert!(
+        common::text(&out).contains("not a regular file"),
+        "{}",
+        common::text(&out)
+    );
+    use std::os::unix::fs::FileTypeExt;
+    assert!(
+        std::fs::metadata("/dev/full")
+            .unwrap()
+            .file_type()
+            .is_char_device(),
+        "the device is left alone"
+    );
+}
