@@ -502,3 +502,28 @@ async fn scan_out_dev_full_fails_at_once_with_a_clear_error() {
         "the device is left alone"
     );
 }
+
+#[test]
+fn tui_cells_never_hold_control_or_bidi_characters() {
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+    let mut buf = Buffer::empty(Rect::new(0, 0, 40, 1));
+    buf.set_string(
+        0,
+        0,
+        "T\u{1b}[2J\u{202e}x\u{7}",
+        ratatui::style::Style::default(),
+    );
+    // A symbol written straight into a cell, as a widget could.
+    buf.content[10].set_symbol("\u{1b}");
+    agol_tui::ui::inert_cells(&mut buf);
+    for c in &buf.content {
+        assert!(
+            !c.symbol()
+                .chars()
+                .any(|ch| ch.is_control() || ch == '\u{202e}'),
+            "{:?}",
+            c.symbol()
+        );
+    }
+}
