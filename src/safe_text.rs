@@ -29,6 +29,15 @@ pub fn term(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `s` without the characters [`term`] escapes, for fixed-width places (a TUI cell) where an
+/// escape sequence would not fit. Borrowed when nothing needed removing.
+pub fn strip(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(unsafe_char) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(s.chars().filter(|c| !unsafe_char(*c)).collect())
+}
+
 /// [`term`] line by line: a multi-line message keeps its line breaks, nothing else.
 pub fn term_block(s: &str) -> String {
     s.split('\n').map(term).collect::<Vec<_>>().join("\n")

@@ -33,4 +33,15 @@ pub fn render(state: &State, frame: &mut Frame) {
             }
         }
     }
+    inert_cells(frame.buffer_mut());
+}
+
+/// Removes what a terminal would act on (ESC, other controls, bidi overrides) from every cell
+/// drawn: titles, names and server messages are untrusted and reach the screen only this way.
+pub fn inert_cells(buffer: &mut ratatui::buffer::Buffer) {
+    for cell in buffer.content.iter_mut() {
+        if let std::borrow::Cow::Owned(clean) = crate::safe_text::strip(cell.symbol()) {
+            cell.set_symbol(if clean.is_empty() { " " } else { &clean });
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! A backup destination: the marker file, the run lock, and its snapshots.
 
 use std::fs::File;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use super::manifest::{FORMAT, Manifest, VERSION};
@@ -100,6 +101,7 @@ impl Destination {
             .truncate(false)
             .read(true)
             .write(true)
+            .mode(crate::engine::storage::local::PRIVATE_FILE_MODE)
             .open(&path)
             .map_err(|e| format!("cannot open the lock file {}: {e}", path.display()))?;
         match file.try_lock() {
