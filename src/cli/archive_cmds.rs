@@ -144,15 +144,15 @@ pub async fn drill(args: &VerifyArgs) -> Result<i32, CliError> {
         .await
         .map_err(CliError::failure)?;
     for d in &report.differences {
-        println!(
+        crate::safe_println!(
             "NOT RESTORED {} ({}): {}: {}",
-            terminal_safe(&d.title),
-            terminal_safe(&d.id),
-            terminal_safe(&d.part),
-            terminal_safe(&d.detail)
+            d.title,
+            d.id,
+            d.part,
+            d.detail
         );
     }
-    println!(
+    crate::safe_println!(
         "drill of snapshot {}: {} items restored into the built-in empty org and compared, {}",
         report.snapshot,
         report.items,
@@ -167,20 +167,6 @@ pub async fn drill(args: &VerifyArgs) -> Result<i32, CliError> {
     } else {
         EXIT_FAILURE
     })
-}
-
-/// Untrusted text (titles, server messages) with control characters escaped, for a terminal.
-fn terminal_safe(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| {
-            let bidi = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
-            if c.is_control() || bidi {
-                c.escape_unicode().collect::<Vec<_>>()
-            } else {
-                vec![c]
-            }
-        })
-        .collect()
 }
 
 /// Prunes snapshots by a keep policy.
