@@ -8,7 +8,8 @@
 #  4. a real restore of a hosted layer whose features entry holds one BOMB_BYTES feature
 #  5. restore --package --dry-run of a package with a STRUCT_BYTES (default 300 MB) data/structure.json
 #     of many tiny objects (the shape that cost GBs when parsed whole)
-#  6. the same package with a 30 MB properties.json of tiny objects (parsed, under the 32 MiB cap)
+#  6. the same package with a 30 MB properties.json of tiny objects (refused: over the 4 MiB cap
+#     of package JSON parsed whole)
 # Endless and dripping HTTP bodies belong to the client's limits; they are not measured here.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -210,14 +210,23 @@ fn reusable(dest_root: &Path, sha256: &str) -> Result<Option<Staged>, String> {
     Ok(None)
 }
 
+/// The default cap of a package JSON file that is parsed whole (4 MiB).
+const TREE_JSON_CAP: u64 = 4 * 1024 * 1024;
+
 /// Reads a JSON file of the extracted package, naming it in errors: parsed as it is read (the
-/// text is never held whole), and refused past the restore's entry cap
-/// ([`max_entry_bytes`](crate::engine::restore::source::max_entry_bytes)), since the staged
-/// archive would be refused by the restore anyway.
+/// text is never held whole), and refused past [`TREE_JSON_CAP`], or past the restore's entry
+/// cap ([`max_entry_bytes`](crate::engine::restore::source::max_entry_bytes)) when its knob is set.
 fn read_json(path: &Path, what: &str) -> Result<Value, String> {
     use crate::engine::restore::source::{ENV_MAX_ENTRY_BYTES, max_entry_bytes};
     use std::io::Read;
-    let cap = max_entry_bytes();
+    // Parsed into a tree, JSON of tiny objects costs ~30 times its size: these files (item
+    // properties, layer definitions, resource and relationship indexes) get a smaller cap unless
+    // the knob says otherwise, so one hostile file stays far below 200 MB of memory.
+    let cap = if std::env::var_os(ENV_MAX_ENTRY_BYTES).is_some() {
+        max_entry_bytes()
+    } else {
+        TREE_JSON_CAP
+    };
     let file = std::fs::File::open(path).map_err(|e| format!("{what}: cannot read: {e}"))?;
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
     let too_big = || {
