@@ -437,3 +437,27 @@ fn core_layers_do_not_import_terminal_crates() {
     }
     assert!(checked > 10);
 }
+
+#[test]
+fn no_file_refers_to_the_shared_folder_outside_the_repository() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let listed = std::process::Command::new("git")
+        .args(["ls-files", "-z"])
+        .current_dir(root)
+        .output()
+        .expect("git ls-files");
+    let needle = ["..", "/shared"].concat();
+    let mut offenders = Vec::new();
+    for name in String::from_utf8_lossy(&listed.stdout).split('\0') {
+        let path = root.join(name);
+        if name.is_empty() || !path.is_file() {
+            continue;
+        }
+        if let Ok(text) = std::fs::read_to_string(&path)
+            && text.contains(&needle)
+        {
+            offenders.push(name.to_string());
+        }
+    }
+    assert!(offenders.is_empty(), "files naming {needle}: {offenders:?}");
+}

@@ -115,7 +115,7 @@ impl ConnectArgs {
     }
 }
 
-/// Which items a command works on (design.md §5).
+/// Which items a command works on.
 #[derive(Debug, Clone, Args, Default)]
 pub struct SelectionArgs {
     /// Everything: as an admin every user's content, otherwise all you can see in the org.

@@ -15,7 +15,7 @@ use super::source::ItemArchive;
 use crate::client::api::content_write::{ItemContent, ItemWrite};
 use crate::engine::progress::{JobEvent, ProgressSink};
 
-/// Keys of the service root that `createService` takes (arcgis-rest.md §8.4).
+/// Keys of the service root that `createService` takes.
 const CREATE_KEYS: &[&str] = &[
     "serviceDescription",
     "hasStaticData",
