@@ -5,6 +5,7 @@ pub mod backup;
 pub mod connect;
 pub mod demo;
 pub mod demo_server;
+pub mod errors;
 pub mod export_package;
 pub mod inspect;
 pub mod logging;

@@ -557,6 +557,7 @@ pub async fn overwrite_service(
                 let mut zip = zip::ZipArchive::new(file).map_err(|e| e.to_string())?;
                 let reader = zip.by_name(&entry).map_err(|e| e.to_string())?;
                 crate::engine::archive::verify::count_features(std::io::BufReader::new(reader))
+                    .map_err(|e| e.to_string())
             })
             .await
             .map_err(|e| e.to_string())?
