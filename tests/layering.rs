@@ -99,6 +99,18 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "engine::restore",
             "engine::package",
             "engine::drill",
+            "engine::jobs",
+            "client",
+        ],
+    ),
+    // The job layer runs the areas' jobs and sums them up for both fronts.
+    (
+        "engine::jobs",
+        &[
+            "engine::scan",
+            "engine::inventory",
+            "engine::selection",
+            "engine::progress",
             "client",
         ],
     ),

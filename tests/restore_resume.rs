@@ -1,5 +1,5 @@
 //! A restore killed midway (in the middle of loading a layer's features) and run again ends
-//! with exactly one copy of each item.
+//! with exactly one copy of each item; a cancelled one says so to its sink before it finishes.
 
 mod common;
 mod restore_common;
@@ -138,5 +138,48 @@ async fn a_copy_created_just_before_a_crash_that_the_journal_never_heard_of_is_r
     assert_ne!(
         items[0].id, made,
         "the unjournalled copy was removed and the item restored again"
+    );
+}
+
+/// Cancels the restore once the first item is done, recording every event.
+struct CancelAfterFirst {
+    token: CancellationToken,
+    events: Mutex<Vec<JobEvent>>,
+}
+
+impl ProgressSink for CancelAfterFirst {
+    fn event(&self, event: JobEvent) {
+        if matches!(event, JobEvent::ItemDone { .. }) {
+            self.token.cancel();
+        }
+        self.events.lock().unwrap().push(event);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancelled_restore_reports_cancelled_before_it_finishes() {
+    let a = common::fake().await;
+    let b = empty_org().await;
+    let dir = tempfile::tempdir().unwrap();
+    backup_all(&a, dir.path()).await;
+    let client = common::admin(&b);
+    let me = client.community_self().await.unwrap();
+    let sink = CancelAfterFirst {
+        token: CancellationToken::new(),
+        events: Mutex::new(Vec::new()),
+    };
+    let opts = options(dir.path(), OnConflict::Skip);
+    let result = run_restore(&client, &me, &opts, &sink, &sink.token).await;
+    assert!(result.is_err(), "a cancelled restore is not a success");
+    let events = sink.events.into_inner().unwrap();
+    let done = events
+        .iter()
+        .filter(|e| matches!(e, JobEvent::ItemDone { .. }))
+        .count();
+    assert_eq!(done, 1, "nothing starts after the cancel");
+    let tail: Vec<_> = events.iter().rev().take(2).collect();
+    assert!(
+        matches!(tail[..], [JobEvent::Finished { .. }, JobEvent::Cancelled]),
+        "Cancelled, then Finished: {tail:?}"
     );
 }

@@ -193,7 +193,10 @@ fn backup_confirms_then_folds_events_into_progress() {
     );
     let j = &s.jobs[0];
     assert_eq!(j.state, JobState::Running);
-    assert_eq!((j.ok, j.reused, j.failed, j.total), (1, 1, 0, Some(3)));
+    assert_eq!(
+        (j.ok(), j.reused(), j.failed(), j.total),
+        (1, 1, 0, Some(3))
+    );
     assert_eq!(j.running.len(), 1);
     assert_eq!(j.running[0].ratio(), Some(0.5));
     assert!(j.ratio() < 1.0);
@@ -219,8 +222,8 @@ fn backup_confirms_then_folds_events_into_progress() {
     let j = &s.jobs[0];
     assert_eq!(j.state, JobState::Running);
     assert!(j.running.is_empty());
-    assert_eq!(j.failures[0].title, "Alpha");
-    assert_eq!(j.failures[0].reason, "HTTP 500");
+    assert_eq!(j.failures()[0].title, "Alpha");
+    assert_eq!(j.failures()[0].reason, "HTTP 500");
     send(
         &mut s,
         [

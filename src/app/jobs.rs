@@ -4,36 +4,13 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use crate::engine::progress::JobEvent;
+use crate::engine::progress::{JobEvent, Tally};
 
 /// A job's number, unique in a session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct JobId(pub u64);
 
-/// What a job does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum JobKind {
-    /// Inventory to CSV.
-    Scan,
-    /// Backup into a snapshot.
-    Backup,
-    /// Verify a snapshot.
-    Verify,
-    /// Restore from a snapshot.
-    Restore,
-}
-
-impl JobKind {
-    /// Lower-case name.
-    pub fn name(self) -> &'static str {
-        match self {
-            JobKind::Scan => "scan",
-            JobKind::Backup => "backup",
-            JobKind::Verify => "verify",
-            JobKind::Restore => "restore",
-        }
-    }
-}
+pub use crate::engine::jobs::JobKind;
 
 /// Where a job is.
 #[derive(Debug, Clone, PartialEq)]
@@ -114,16 +91,10 @@ pub struct Job {
     pub ended: Option<Duration>,
     /// Items to process, once known.
     pub total: Option<u64>,
-    /// Items done.
-    pub ok: u64,
-    /// Of those, unchanged and reused.
-    pub reused: u64,
-    /// Items failed.
-    pub failed: u64,
+    /// Every item's result, folded from the events (the same tally the CLI prints).
+    pub tally: Tally,
     /// Items in flight, in start order.
     pub running: Vec<RunningItem>,
-    /// Failed items.
-    pub failures: Vec<Failure>,
     /// How it ended, for people.
     pub summary: Option<String>,
     titles: HashMap<String, String>,
@@ -140,14 +111,47 @@ impl Job {
             started: now,
             ended: None,
             total: None,
-            ok: 0,
-            reused: 0,
-            failed: 0,
+            tally: Tally::default(),
             running: Vec::new(),
-            failures: Vec::new(),
             summary: None,
             titles: HashMap::new(),
         }
+    }
+
+    /// Items done (fetched or reused).
+    pub fn ok(&self) -> u64 {
+        self.tally.ok()
+    }
+
+    /// Of those, unchanged and reused.
+    pub fn reused(&self) -> u64 {
+        self.tally.reused()
+    }
+
+    /// Items skipped on purpose.
+    pub fn skipped(&self) -> u64 {
+        self.tally.skipped()
+    }
+
+    /// Items failed.
+    pub fn failed(&self) -> u64 {
+        self.tally.failed()
+    }
+
+    /// Failed items with their titles, in the order they failed.
+    pub fn failures(&self) -> Vec<Failure> {
+        self.tally
+            .failures()
+            .map(|(id, reason)| Failure {
+                id: id.to_string(),
+                title: self
+                    .titles
+                    .get(id)
+                    .cloned()
+                    .unwrap_or_else(|| id.to_string()),
+                reason: reason.to_string(),
+            })
+            .collect()
     }
 
     /// True until it ended.
@@ -174,7 +178,7 @@ impl Job {
                 }
             }
             Some(t) => {
-                let r = (self.ok + self.failed) as f64 / t as f64;
+                let r = self.tally.ended() as f64 / t as f64;
                 if self.is_active() {
                     r.min(0.99)
                 } else {
@@ -187,6 +191,7 @@ impl Job {
 
     /// Folds one engine event in.
     pub fn apply(&mut self, event: JobEvent) {
+        self.tally.apply(&event);
         match event {
             JobEvent::Listing { found } => {
                 // Coalesced: may arrive after Started; only a job still listing takes it.
@@ -227,24 +232,17 @@ impl Job {
                     r.features_total = features_total;
                 }
             }
-            JobEvent::ItemDone { id, reused } => {
-                self.ok += 1;
-                if reused {
-                    self.reused += 1;
+            JobEvent::ItemDone { id, .. }
+            | JobEvent::ItemFailed { id, .. }
+            | JobEvent::ItemSkipped { id, .. } => {
+                self.running.retain(|r| r.id != id);
+            }
+            JobEvent::Cancelled => {
+                if self.is_active() {
+                    self.state = JobState::Cancelling;
                 }
-                self.running.retain(|r| r.id != id);
             }
-            JobEvent::ItemFailed { id, reason } => {
-                self.failed += 1;
-                self.running.retain(|r| r.id != id);
-                let title = self.titles.get(&id).cloned().unwrap_or_else(|| id.clone());
-                self.failures.push(Failure { id, title, reason });
-            }
-            JobEvent::Finished { ok, failed } => {
-                self.ok = ok;
-                self.failed = failed;
-                self.running.clear();
-            }
+            JobEvent::Finished { .. } => self.running.clear(),
         }
     }
 

@@ -5,6 +5,7 @@
 use super::{CliError, EXIT_FAILURE, EXIT_USAGE};
 use crate::engine::archive::error::ArchiveError;
 use crate::engine::error::EngineError;
+use crate::engine::jobs::JobError;
 
 /// The exit code of an engine error (README: 1 failure, 2 usage or configuration error).
 pub fn exit_code(e: &EngineError) -> u8 {
@@ -12,8 +13,18 @@ pub fn exit_code(e: &EngineError) -> u8 {
         EngineError::Archive(e) => archive_exit_code(e),
         EngineError::Client(crate::client::Error::InvalidPortalUrl { .. }) => EXIT_USAGE,
         EngineError::Client(_) => EXIT_FAILURE,
+        EngineError::Job(e) => job_exit_code(e),
     };
     code as u8
+}
+
+fn job_exit_code(e: &JobError) -> i32 {
+    match e {
+        JobError::Portal(crate::client::Error::InvalidPortalUrl { .. }) => EXIT_USAGE,
+        // A damaged earlier inventory is fixed by pointing at another one (or none).
+        JobError::BadIndex { .. } => EXIT_USAGE,
+        JobError::Portal(_) | JobError::WriteInventory { .. } => EXIT_FAILURE,
+    }
 }
 
 fn archive_exit_code(e: &ArchiveError) -> i32 {
@@ -65,6 +76,11 @@ pub fn render(e: &EngineError) -> String {
     match e {
         EngineError::Archive(e) => render_archive(e),
         EngineError::Client(e) => e.to_string(),
+        EngineError::Job(JobError::BadIndex { path, reason }) => format!(
+            "the earlier inventory {} cannot be read: {reason}; pass another with --index, or move it away to scan everything again",
+            path.display()
+        ),
+        EngineError::Job(e) => e.to_string(),
     }
 }
 
@@ -142,6 +158,25 @@ mod tests {
         assert_eq!(
             code(ArchiveError::HashMismatch {
                 rel: "a.zip".into()
+            }),
+            1
+        );
+    }
+
+    #[test]
+    fn job_variants_choose_their_exit_codes() {
+        let path = PathBuf::from("/inv.csv");
+        assert_eq!(
+            code(JobError::BadIndex {
+                path: path.clone(),
+                reason: "bad header".into()
+            }),
+            2
+        );
+        assert_eq!(
+            code(JobError::WriteInventory {
+                path,
+                source: std::io::Error::from(std::io::ErrorKind::StorageFull)
             }),
             1
         );

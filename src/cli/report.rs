@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::engine::progress::{JobEvent, ProgressSink};
+use crate::engine::progress::{JobEvent, ProgressSink, Tally};
 
 /// How often plain progress lines are printed when stderr is not a terminal.
 const PLAIN_EVERY: Duration = Duration::from_secs(5);
@@ -20,10 +20,7 @@ pub struct CliSink {
 
 #[derive(Default)]
 struct PlainState {
-    total: u64,
-    done: u64,
-    failed: u64,
-    found: u64,
+    tally: Tally,
     last: Option<Instant>,
 }
 
@@ -54,16 +51,16 @@ impl CliSink {
         let due = state.last.is_none_or(|t| t.elapsed() >= PLAIN_EVERY);
         if force || due {
             state.last = Some(Instant::now());
-            if state.total == 0 {
-                crate::safe_eprintln!("{}: listing, {} items found", self.job, state.found);
-            } else {
-                crate::safe_eprintln!(
+            let t = &state.tally;
+            match t.total {
+                None => crate::safe_eprintln!("{}: listing, {} items found", self.job, t.found),
+                Some(total) => crate::safe_eprintln!(
                     "{}: {}/{} items ({} failed)",
                     self.job,
-                    state.done,
-                    state.total,
-                    state.failed
-                );
+                    t.ended(),
+                    total,
+                    t.failed()
+                ),
             }
         }
     }
@@ -72,18 +69,9 @@ impl CliSink {
 impl ProgressSink for CliSink {
     fn event(&self, event: JobEvent) {
         let Ok(mut s) = self.plain.lock() else { return };
-        match &event {
-            JobEvent::Listing { found } => s.found = *found,
-            JobEvent::Started { total } => s.total = *total,
-            JobEvent::ItemDone { .. } => s.done += 1,
-            JobEvent::ItemFailed { .. } => {
-                s.done += 1;
-                s.failed += 1;
-            }
-            JobEvent::Finished { .. }
-            | JobEvent::ItemStarted { .. }
-            | JobEvent::ItemProgress { .. } => {}
-        }
+        let before = s.tally.ended();
+        s.tally.apply(&event);
+        let newly_ended = s.tally.ended() - before;
         match &self.bar {
             Some(bar) => match event {
                 JobEvent::Listing { found } => {
@@ -98,10 +86,15 @@ impl ProgressSink for CliSink {
                     );
                     bar.set_message(self.job.to_string());
                 }
-                JobEvent::ItemDone { .. } | JobEvent::ItemFailed { .. } => bar.inc(1),
-                JobEvent::Finished { .. }
+                JobEvent::Cancelled => {
+                    bar.set_message(format!("{}: cancelling", self.job));
+                }
+                JobEvent::ItemDone { .. }
+                | JobEvent::ItemFailed { .. }
+                | JobEvent::ItemSkipped { .. }
+                | JobEvent::Finished { .. }
                 | JobEvent::ItemStarted { .. }
-                | JobEvent::ItemProgress { .. } => {}
+                | JobEvent::ItemProgress { .. } => bar.inc(newly_ended),
             },
             None => {
                 if matches!(
@@ -110,7 +103,10 @@ impl ProgressSink for CliSink {
                 ) {
                     return;
                 }
-                let force = matches!(event, JobEvent::Started { .. } | JobEvent::Finished { .. });
+                let force = matches!(
+                    event,
+                    JobEvent::Started { .. } | JobEvent::Finished { .. } | JobEvent::Cancelled
+                );
                 self.plain_line(&mut s, force);
             }
         }

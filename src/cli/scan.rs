@@ -7,8 +7,8 @@ use clap::Args;
 use super::connect::{connect, resolve};
 use super::report::CliSink;
 use super::{Cli, CliError, ConnectArgs, EXIT_OK, EXIT_PARTIAL, SelectionArgs};
-use crate::engine::inventory;
-use crate::engine::scan::{ScanOptions, scan};
+use crate::engine::error::EngineError;
+use crate::engine::jobs::{ScanJob, run_scan};
 use crate::engine::selection::Selection;
 
 /// `scan` arguments.
@@ -56,42 +56,27 @@ pub async fn run(cli: &Cli, args: &ScanArgs) -> Result<i32, CliError> {
         )));
     }
     let resolved = resolve(cli, &args.connect)?;
-    let index_path = args
-        .index
-        .clone()
-        .or_else(|| args.out.is_file().then(|| args.out.clone()));
-    let index = match &index_path {
-        Some(p) => inventory::read_index(p).map_err(CliError::usage)?,
-        None => Default::default(),
+    let job = ScanJob {
+        selection,
+        workers: args.workers.unwrap_or(resolved.workers),
+        index: args
+            .index
+            .clone()
+            .or_else(|| args.out.is_file().then(|| args.out.clone())),
+        out: args.out.clone(),
     };
     let (client, me) = connect(&resolved, &args.connect).await?;
     let sink = CliSink::new("scan");
-    let options = ScanOptions {
-        workers: args.workers.unwrap_or(resolved.workers),
-        index,
-    };
-    let report = scan(&client, &me, &selection, &options, &sink).await?;
+    let result = run_scan(&client, &me, &job, &sink).await;
     sink.finish();
-    inventory::write(&args.out, &report.rows).map_err(|e| {
-        CliError::failure(format!(
-            "cannot write the inventory {}: {e}",
-            args.out.display()
-        ))
-    })?;
-    for (id, reason) in &report.failed {
+    let summary = result.map_err(EngineError::from)?;
+    for (id, reason) in summary.tally.failures() {
         crate::safe_eprintln!("warning: details of item {id} could not be read: {reason}");
     }
-    crate::safe_eprintln!(
-        "Scanned {} items ({} fetched, {} unchanged, {} failed) into {}",
-        report.rows.len(),
-        report.fetched,
-        report.reused,
-        report.failed.len(),
-        args.out.display()
-    );
-    Ok(if report.failed.is_empty() {
-        EXIT_OK
-    } else {
+    crate::safe_eprintln!("{summary}");
+    Ok(if summary.has_failures() {
         EXIT_PARTIAL
+    } else {
+        EXIT_OK
     })
 }

@@ -10,6 +10,9 @@ pub enum EngineError {
     /// The archive format: destinations, snapshots, manifests, verify, prune.
     #[error(transparent)]
     Archive(#[from] ArchiveError),
+    /// A job's own failure outside the areas (scan: index, inventory).
+    #[error(transparent)]
+    Job(#[from] super::jobs::JobError),
     /// A portal request outside any area's own handling.
     #[error(transparent)]
     Client(#[from] crate::client::Error),

@@ -1,11 +1,13 @@
-//! The UI-agnostic engine: listing a selection, scanning to an inventory. It reports only
-//! through a [`progress::ProgressSink`], so the TUI and cron runs share it.
+//! The UI-agnostic engine: listing a selection, scanning to an inventory, backup, verify,
+//! restore. It reports only through a [`progress::ProgressSink`] and returns typed summaries
+//! ([`jobs`]), so the TUI and cron runs share it.
 
 pub mod archive;
 pub mod backup;
 pub mod drill;
 pub mod error;
 pub mod inventory;
+pub mod jobs;
 pub mod package;
 pub mod progress;
 pub mod restore;

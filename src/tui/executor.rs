@@ -28,9 +28,7 @@ use crate::config::{AuthMethod, paths};
 use crate::engine::archive::destination::Destination;
 use crate::engine::archive::verify::verify_and_record;
 use crate::engine::backup::run::{BackupOptions, run_backup_with};
-use crate::engine::inventory;
-use crate::engine::progress::{JobEvent, ProgressSink};
-use crate::engine::scan::{ScanOptions, scan};
+use crate::engine::jobs::{ScanJob, run_scan};
 use crate::engine::selection::Selection;
 use crate::engine::tree::{ItemInfo, LoadRequest, Loaded};
 
@@ -235,32 +233,17 @@ impl Executor {
                         ids,
                         ..Selection::default()
                     };
-                    let options = ScanOptions {
+                    // A fresh file per job: an existing one (a rerun) is the index.
+                    let scan_job = ScanJob {
+                        selection,
                         workers,
-                        index: inventory::read_index(&out).unwrap_or_default(),
+                        index: out.is_file().then(|| out.clone()),
+                        out,
                     };
-                    let result =
-                        match scan(&conn.client, &conn.me, &selection, &options, &sink).await {
-                            Ok(report) => {
-                                for (id, reason) in &report.failed {
-                                    sink.event(JobEvent::ItemFailed {
-                                        id: id.clone(),
-                                        reason: reason.clone(),
-                                    });
-                                }
-                                inventory::write(&out, &report.rows)
-                                    .map(|_| {
-                                        format!(
-                                            "{} rows ({} failed) written to {}",
-                                            report.rows.len(),
-                                            report.failed.len(),
-                                            out.display()
-                                        )
-                                    })
-                                    .map_err(|e| format!("cannot write {}: {e}", out.display()))
-                            }
-                            Err(e) => Err(e.to_string()),
-                        };
+                    let result = run_scan(&conn.client, &conn.me, &scan_job, &sink)
+                        .await
+                        .map(|summary| summary.to_string())
+                        .map_err(|e| e.to_string());
                     log_end(job, "scan", &result);
                     let _ = tx.send(Msg::JobEnded { job, result });
                 });

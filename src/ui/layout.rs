@@ -87,8 +87,7 @@ fn jobs_height(state: &State) -> u16 {
         .jobs
         .iter()
         .map(|j| {
-            1 + j.running.len().min(3)
-                + usize::from(!j.failures.is_empty()) * j.failures.len().min(2)
+            1 + j.running.len().min(3) + usize::from(j.failed() > 0) * (j.failed() as usize).min(2)
         })
         .sum();
     (lines.max(1) + 2).min(12) as u16

@@ -151,9 +151,16 @@ pub async fn run_restore(
                 id: out.old_id.clone(),
                 reason: out.reason.clone().unwrap_or_default(),
             }),
-            _ => sink.event(JobEvent::ItemDone {
+            Outcome::Skipped => sink.event(JobEvent::ItemSkipped {
                 id: out.old_id.clone(),
-                reused: out.outcome == Outcome::Skipped,
+                reason: out
+                    .reason
+                    .clone()
+                    .unwrap_or_else(|| "left as it is".to_string()),
+            }),
+            Outcome::Ok => sink.event(JobEvent::ItemDone {
+                id: out.old_id.clone(),
+                reused: false,
             }),
         }
         if out.outcome == Outcome::Ok
@@ -201,10 +208,7 @@ pub async fn run_restore(
         match add_relationships(&ctx, planned, &new_id).await {
             Ok(notes) => out.notes.extend(notes),
             Err(e) if from_journal => out.notes.push(e),
-            Err(e) => {
-                out.outcome = Outcome::Failed;
-                out.reason = Some(e);
-            }
+            Err(e) => fail_late(out, e, sink),
         }
     }
     // Content status and delete protection last of all, so protection never blocks a write.
@@ -217,10 +221,7 @@ pub async fn run_restore(
         };
         match finish_item(&ctx, &planned.archive, &planned.target_owner, &new_id).await {
             Ok(notes) => out.notes.extend(notes),
-            Err(e) => {
-                out.outcome = Outcome::Failed;
-                out.reason = Some(e);
-            }
+            Err(e) => fail_late(out, e, sink),
         }
     }
     let _ = std::fs::remove_dir_all(&spool);
@@ -229,6 +230,9 @@ pub async fn run_restore(
         .filter(|o| o.outcome != Outcome::Failed)
         .count() as u64;
     let failed = outcomes.len() as u64 - ok;
+    if cancel.is_cancelled() {
+        sink.event(JobEvent::Cancelled);
+    }
     sink.event(JobEvent::Finished { ok, failed });
     if cancel.is_cancelled() {
         return Err(format!(
@@ -250,6 +254,17 @@ pub async fn run_restore(
 /// The `Done` line: the service URL is the one this run's create recorded (journal `Created`),
 /// else the one an earlier run recorded for an item updated in place; never one read at plan
 /// time for a copy that was removed and made again.
+/// An item that failed after it was reported done (relationships, protection): its result
+/// changes, and the fronts are told so their counts stay true.
+fn fail_late(out: &mut ItemOutcome, reason: String, sink: &dyn ProgressSink) {
+    sink.event(JobEvent::ItemFailed {
+        id: out.old_id.clone(),
+        reason: reason.clone(),
+    });
+    out.outcome = Outcome::Failed;
+    out.reason = Some(reason);
+}
+
 fn done_entry(ctx: &Ctx<'_>, planned: &PlannedItem, new_id: &str) -> Entry {
     let service_url = ctx
         .journal

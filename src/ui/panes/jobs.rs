@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::block;
-use crate::app::jobs::{Job, JobKind, JobState};
+use crate::app::jobs::{Job, JobState};
 use crate::app::state::{Pane, State};
 use crate::ui::{format, style};
 
@@ -58,16 +58,17 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
                 style::dim(),
             ));
         }
-        let fshown = job.failures.len().min(MAX_FAILURES);
-        for f in job.failures.iter().take(fshown) {
+        let failures = job.failures();
+        let fshown = failures.len().min(MAX_FAILURES);
+        for f in failures.iter().take(fshown) {
             let text = format!("    ✗ {}: {}", f.title, f.reason);
             lines.push(Line::styled(format::fit(&text, w), style::error()));
         }
-        if job.failures.len() > fshown {
+        if failures.len() > fshown {
             lines.push(Line::styled(
                 format!(
                     "    … {} more failed (see the log)",
-                    job.failures.len() - fshown
+                    failures.len() - fshown
                 ),
                 style::error(),
             ));
@@ -103,25 +104,23 @@ fn header(state: &State, job: &Job, w: usize, selected: bool, focused: bool) -> 
         JobState::Listing { found } => (format!("listing {found}"), style::key()),
         JobState::Running => ("running".to_string(), style::key()),
         JobState::Cancelling => ("cancelling".to_string(), style::error()),
-        JobState::Done if job.failed > 0 => ("done, with failures".to_string(), style::error()),
+        JobState::Done if job.failed() > 0 => ("done, with failures".to_string(), style::error()),
         JobState::Done => ("done".to_string(), style::ok()),
         JobState::Cancelled => ("cancelled".to_string(), style::error()),
         JobState::Failed(_) => ("failed".to_string(), style::error()),
     };
     let counts = match job.total {
         Some(t) => {
-            let mut c = format!("{}/{t}", job.ok + job.failed);
-            if job.reused > 0 {
-                // A backup reuses unchanged archives; a restore skips items already there.
-                let word = if job.kind == JobKind::Restore {
-                    "skipped"
-                } else {
-                    "unchanged"
-                };
-                c.push_str(&format!(" ({} {word})", job.reused));
+            let mut c = format!("{}/{t}", job.tally.ended());
+            // A backup or scan reuses unchanged items; a restore skips items already there.
+            if job.reused() > 0 {
+                c.push_str(&format!(" ({} unchanged)", job.reused()));
             }
-            if job.failed > 0 {
-                c.push_str(&format!(" {} failed", job.failed));
+            if job.skipped() > 0 {
+                c.push_str(&format!(" ({} skipped)", job.skipped()));
+            }
+            if job.failed() > 0 {
+                c.push_str(&format!(" {} failed", job.failed()));
             }
             c
         }
