@@ -370,7 +370,14 @@ fn a_non_destination_directory_is_never_written_to() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("precious.txt"), b"keep me").unwrap();
     let err = Destination::open_or_create(dir.path()).unwrap_err();
-    assert!(err.contains("not empty"), "{err}");
+    assert!(
+        matches!(
+            err,
+            agol_tui::engine::archive::error::ArchiveError::NotEmptyNotDestination { .. }
+        ),
+        "{err}"
+    );
+    assert!(err.to_string().contains("not empty"), "{err}");
     let mut s = String::new();
     std::fs::File::open(dir.path().join("precious.txt"))
         .unwrap()

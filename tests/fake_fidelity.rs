@@ -1,5 +1,5 @@
 //! Fidelity of the fake portal: its responses carry the field names and JSON types documented in
-//! `../shared/arcgis-rest.md` (taken from Esri's REST reference and the arcgis-rest-js mocks).
+//! the REST reference (taken from Esri's REST reference and the arcgis-rest-js mocks).
 //! A field list per resource; each entry is `name:type` with type one of
 //! s(tring) n(umber) b(ool) a(rray) o(bject) s? (string or null) o? (object or null).
 

@@ -43,7 +43,7 @@ async fn backup_all(fake: &FakePortal, dest: &Path) {
     .unwrap();
 }
 
-/// Paths of write operations (arcgis-rest.md §8).
+/// Paths of write operations.
 const WRITES: &[&str] = &[
     "/addItem",
     "/update",

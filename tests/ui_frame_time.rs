@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use agol_tui::app::msg::Msg;
 use agol_tui::app::update::update;
-use agol_tui::config::keymap::KeyCode;
+use agol_tui::keymap::KeyCode;
 use agol_tui::ui;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

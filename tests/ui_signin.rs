@@ -7,8 +7,8 @@ use agol_tui::app::effect::Effect;
 use agol_tui::app::msg::Msg;
 use agol_tui::app::signin::{SignInForm, Submit};
 use agol_tui::app::state::{Screen, Settings, State};
-use agol_tui::config::keymap::Keymap;
 use agol_tui::fake::{FakeConfig, FakePortal, sample};
+use agol_tui::keymap::Keymap;
 use agol_tui::tui::executor::{Executor, SignInTarget};
 use agol_tui::tui::runtime::{Channels, dispatch};
 

@@ -10,10 +10,10 @@ use agol_tui::app::msg::Msg;
 use agol_tui::app::restore::{RestoreDialog, RestoreStep, SourceRow};
 use agol_tui::app::state::{Pane, Popup, Screen};
 use agol_tui::app::update::update;
-use agol_tui::config::keymap::{Key, KeyCode};
 use agol_tui::engine::progress::JobEvent;
 use agol_tui::engine::restore::plan::OnConflict;
 use agol_tui::engine::tree::{Children, Loaded};
+use agol_tui::keymap::{Key, KeyCode};
 use ui_fixtures::*;
 
 #[test]
@@ -525,7 +525,7 @@ fn rebound_keys_drive_actions() {
     let mut s = browsing();
     let table: std::collections::BTreeMap<String, toml::Value> =
         toml::from_str("backup = [\"B\"]\ntoggle_mark = [\"m\"]").unwrap();
-    s.keymap = agol_tui::config::keymap::Keymap::from_table(&table).unwrap();
+    s.keymap = agol_tui::keymap::Keymap::from_table(&table).unwrap();
     send(&mut s, [key('m'), key('b')]);
     assert!(s.popup.is_none(), "b is unbound now");
     send(&mut s, [key('B')]);

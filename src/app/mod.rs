@@ -2,7 +2,6 @@
 //! accepts ([`msg::Msg`]), the pure [`update::update`] and the [`effect::Effect`]s it asks the
 //! runtime to perform. Tested without a terminal.
 
-pub mod action;
 pub mod backup;
 pub mod effect;
 pub mod jobs;

@@ -6,9 +6,9 @@ use super::jobs::JobId;
 use super::log::LogLine;
 use super::restore::{PackageContents, PackageFile, SnapshotInfo};
 use super::state::Session;
-use crate::config::keymap::Key;
 use crate::engine::progress::JobEvent;
 use crate::engine::tree::{Loaded, NodeId};
+use crate::keymap::Key;
 
 /// A message to the app.
 #[derive(Debug, Clone)]

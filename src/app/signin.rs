@@ -3,7 +3,7 @@
 
 use tui_input::{Input, InputRequest};
 
-use crate::config::keymap::{Key, KeyCode};
+use crate::keymap::{Key, KeyCode};
 
 /// How to sign in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -12,8 +12,8 @@ use super::jobs::{Job, JobId};
 use super::log::LogBuffer;
 use super::restore::RestoreDialog;
 use super::signin::SignInForm;
-use crate::config::keymap::Keymap;
 use crate::engine::tree::{NodeId, Tree};
+use crate::keymap::Keymap;
 
 /// The panes, in focus order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,7 +1,6 @@
 //! The one reducer: `update(&mut State, Msg) -> Vec<Effect>`. Pure: no I/O, no clock, no
 //! spawning; the runtime performs the effects.
 
-use super::action::Action;
 use super::backup::BackupFormat;
 use super::effect::Effect;
 use super::jobs::{Job, JobKind};
@@ -11,8 +10,9 @@ use super::restore::{
     check_typed_path, conflict_name,
 };
 use super::state::{Pane, Popup, Screen, State};
-use crate::config::keymap::{Key, KeyCode};
 use crate::engine::tree::{Filter, NodeId, Tree};
+use crate::keymap::action::Action;
+use crate::keymap::{Key, KeyCode};
 use tui_input::InputRequest;
 
 /// Applies one message; returns the work to start.

@@ -64,7 +64,7 @@ pub struct PruneArgs {
 
 /// Lists snapshots.
 pub fn snapshots(args: &SnapshotsArgs) -> Result<i32, CliError> {
-    let dest = Destination::open_existing(&args.dest).map_err(CliError::usage)?;
+    let dest = Destination::open_existing(&args.dest)?;
     crate::safe_println!(
         "{:<22} {:<20} {:>7} {:>7} {:>14} {:>14}",
         "SNAPSHOT",
@@ -99,18 +99,15 @@ pub fn snapshots(args: &SnapshotsArgs) -> Result<i32, CliError> {
 
 /// Verifies one or all snapshots; exit 1 on any damage.
 pub fn verify(args: &VerifyArgs) -> Result<i32, CliError> {
-    let dest = Destination::open_existing(&args.dest).map_err(CliError::usage)?;
+    let dest = Destination::open_existing(&args.dest)?;
     let targets = if args.all {
         dest.snapshots()
     } else {
-        vec![
-            dest.snapshot(args.snapshot.as_deref())
-                .map_err(CliError::usage)?,
-        ]
+        vec![dest.snapshot(args.snapshot.as_deref())?]
     };
     let mut damaged = 0;
     for s in targets {
-        let report = verify_and_record(&dest, &s).map_err(CliError::failure)?;
+        let report = verify_and_record(&dest, &s)?;
         for p in &report.problems {
             crate::safe_println!("DAMAGED {} {} ({}): {}", s.id, p.title, p.id, p.problem);
         }
@@ -171,15 +168,15 @@ pub async fn drill(args: &VerifyArgs) -> Result<i32, CliError> {
 
 /// Prunes snapshots by a keep policy.
 pub fn prune_cmd(args: &PruneArgs) -> Result<i32, CliError> {
-    let dest = Destination::open_existing(&args.dest).map_err(CliError::usage)?;
-    let _lock = dest.lock().map_err(CliError::failure)?;
+    let dest = Destination::open_existing(&args.dest)?;
+    let _lock = dest.lock()?;
     let policy = KeepPolicy {
         last: args.keep_last,
         daily: args.keep_daily,
         weekly: args.keep_weekly,
         monthly: args.keep_monthly,
     };
-    let removed = prune(&dest, &policy, args.dry_run).map_err(CliError::usage)?;
+    let removed = prune(&dest, &policy, args.dry_run)?;
     for id in &removed {
         crate::safe_println!(
             "{} {id}",

@@ -12,8 +12,8 @@ use crate::app::msg::Msg;
 use crate::app::signin::SignInForm;
 use crate::app::state::{Settings, State};
 use crate::client::{Client, Credentials, PortalUrl};
-use crate::config::keymap::Keymap;
 use crate::fake::{FakeConfig, FakePortal, sample};
+use crate::keymap::Keymap;
 use crate::tui::executor::{Connection, SignInTarget, session_of};
 use crate::tui::launch::launch;
 

@@ -47,8 +47,8 @@ pub fn report_written(written: &WrittenPackage) -> i32 {
 /// Checks the arguments a person can fix (exit 2) before writing anything.
 pub fn check(dest: &Path, snapshot: Option<&str>, out: &Path) -> Result<(), CliError> {
     package_name_for(out).map_err(CliError::usage)?;
-    let destination = Destination::open_existing(dest).map_err(CliError::usage)?;
-    destination.snapshot(snapshot).map_err(CliError::usage)?;
+    let destination = Destination::open_existing(dest)?;
+    destination.snapshot(snapshot)?;
     Ok(())
 }
 

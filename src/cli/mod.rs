@@ -5,6 +5,7 @@ pub mod backup;
 pub mod connect;
 pub mod demo;
 pub mod demo_server;
+pub mod errors;
 pub mod export_package;
 pub mod inspect;
 pub mod logging;
@@ -115,7 +116,7 @@ impl ConnectArgs {
     }
 }
 
-/// Which items a command works on (design.md §5).
+/// Which items a command works on.
 #[derive(Debug, Clone, Args, Default)]
 pub struct SelectionArgs {
     /// Everything: as an admin every user's content, otherwise all you can see in the org.

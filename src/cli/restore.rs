@@ -20,9 +20,7 @@ use super::{Cli, CliError, ConnectArgs, EXIT_OK, EXIT_PARTIAL};
 use crate::client::models::User;
 use crate::client::{Client, Credentials, PortalUrl};
 use crate::engine::archive::manifest::Outcome;
-use crate::engine::package::import::{
-    Staged, check_package_path, default_staging_root, stage_with_cancel,
-};
+use crate::engine::package::import::{Staged, check_package_path, stage_with_cancel};
 use crate::engine::package::reader::ReadLimits;
 use crate::engine::restore::context::Tuning;
 use crate::engine::restore::owners::OwnerMap;
@@ -276,7 +274,7 @@ async fn stage_package(
 ) -> Result<Staged, CliError> {
     let limits = ReadLimits::from_env().map_err(|e| CliError::usage(e.to_string()))?;
     check_package_path(package).map_err(CliError::usage)?;
-    let root = staging.unwrap_or_else(default_staging_root);
+    let root = staging.unwrap_or_else(crate::config::paths::package_staging_root);
     let file = package.to_path_buf();
     let token = cancel.clone();
     let staged =

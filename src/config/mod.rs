@@ -1,7 +1,6 @@
 //! Configuration: a TOML file with named profiles, overridden by environment and flags
 //! (defaults < file < env < flags). Secrets never live here.
 
-pub mod keymap;
 pub mod paths;
 pub mod save;
 pub mod token_store;
@@ -202,7 +201,7 @@ impl Config {
         }
         check_workers("defaults.workers", config.defaults.workers).map_err(err)?;
         config.limits.check().map_err(err)?;
-        keymap::Keymap::from_table(&config.keymap).map_err(err)?;
+        crate::keymap::Keymap::from_table(&config.keymap).map_err(err)?;
         for (name, p) in &config.profiles {
             let key = |k: &str| format!("profiles.{name}.{k}");
             if let Some(portal) = &p.portal {
@@ -235,8 +234,8 @@ impl Config {
     }
 
     /// The key bindings: the defaults overridden by `[keymap]` (validated by [`Config::parse`]).
-    pub fn keymap(&self) -> keymap::Keymap {
-        keymap::Keymap::from_table(&self.keymap).unwrap_or_default()
+    pub fn keymap(&self) -> crate::keymap::Keymap {
+        crate::keymap::Keymap::from_table(&self.keymap).unwrap_or_default()
     }
 
     /// The profile to use: the given name, else `default_profile`, else the only profile.

@@ -23,6 +23,11 @@ pub fn data_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(".agol-tui"))
 }
 
+/// Where `.contentexport` packages are staged before a restore: `$AGOL_DATA_DIR/packages`.
+pub fn package_staging_root() -> PathBuf {
+    data_dir().join("packages")
+}
+
 /// The log file.
 pub fn log_file() -> PathBuf {
     data_dir().join("logs").join("agol-tui.log")

@@ -4,6 +4,7 @@
 pub mod archive;
 pub mod backup;
 pub mod drill;
+pub mod error;
 pub mod inventory;
 pub mod package;
 pub mod progress;

@@ -10,7 +10,7 @@ use crate::client::{Client, Error, Result};
 
 use super::progress::{JobEvent, ProgressSink};
 
-/// The user's selection (design.md §5).
+/// The user's selection.
 #[derive(Debug, Clone, Default)]
 pub struct Selection {
     /// Everything (admins: every user's content; others: everything they can see in the org).

@@ -3,7 +3,7 @@
 //! [`FakePortal::start`] binds three listeners on 127.0.0.1: the portal (sharing API), a
 //! federated hosted-services server and a foreign (non-federated) server. Every test of the
 //! product and `agol-tui demo` talk to it over real HTTP. It mimics the real portal, quirks
-//! included (see `shared/arcgis-rest.md` §10): error envelopes in HTTP 200 bodies, HTML without
+//! included (see `docs/portal-notes.md`): error envelopes in HTTP 200 bodies, HTML without
 //! `f=json`, `nextStart: -1`, the search cap, referer-bound tokens, JSON served as `text/plain`.
 
 pub mod features;

@@ -87,7 +87,7 @@ impl Executor {
             target,
             oauth: Arc::new(Mutex::new(None)),
             workers,
-            staging_root: crate::engine::package::import::default_staging_root(),
+            staging_root: crate::config::paths::package_staging_root(),
         }
     }
 

@@ -2,7 +2,7 @@
 
 use crossterm::event::{KeyCode as CtKey, KeyEvent, KeyEventKind, KeyModifiers};
 
-use crate::config::keymap::{Key, KeyCode};
+use crate::keymap::{Key, KeyCode};
 
 /// Converts a key press; `None` for releases and keys the app does not use.
 pub fn from_crossterm(ev: KeyEvent) -> Option<Key> {

@@ -129,7 +129,7 @@ pub fn read_package(raw: &str) -> Result<PackageContents, String> {
 /// What a package restore takes.
 #[derive(Debug, Clone)]
 pub struct PackageRestore {
-    /// Where packages are staged (`import::default_staging_root()` in the app).
+    /// Where packages are staged (`config::paths::package_staging_root()` in the app).
     pub staging_root: PathBuf,
     /// The package file.
     pub package: PathBuf,

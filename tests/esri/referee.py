@@ -1,4 +1,4 @@
-"""Esri's ArcGIS API for Python against the agol-tui fake portal (see arcgis-rest.md §12).
+"""Esri's ArcGIS API for Python against the agol-tui fake portal .
 
 Each check prints PASS/FAIL; the last line is "N passed, N failed"; the exit code is non-zero
 when any check fails.

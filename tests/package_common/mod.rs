@@ -1,4 +1,4 @@
-//! Building `.contentexport` packages in tests: lay out the folders of `../shared/arcgis-rest.md`
+//! Building `.contentexport` packages in tests: lay out the folders of `docs/contentexport.md`
 //! §13 in a temp dir and tar-gz them, plus an Esri-like sample package.
 #![allow(dead_code)]
 

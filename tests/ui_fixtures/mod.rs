@@ -11,8 +11,8 @@ use agol_tui::app::msg::Msg;
 use agol_tui::app::signin::SignInForm;
 use agol_tui::app::state::{Session, Settings, State};
 use agol_tui::app::update::update;
-use agol_tui::config::keymap::{Key, KeyCode, Keymap};
 use agol_tui::engine::tree::{ItemInfo, LoadRequest, Loaded};
+use agol_tui::keymap::{Key, KeyCode, Keymap};
 
 /// A plain key.
 pub fn key(c: char) -> Msg {

@@ -1,5 +1,5 @@
 //! Real `.contentexport` files for the UI tests, built with tar + flate2 as
-//! `../shared/arcgis-rest.md` §13 lays them out: top folder = file stem, `manifest.json`,
+//! `docs/contentexport.md` lays them out: top folder = file stem, `manifest.json`,
 //! `graph.gml`, and per item `<id>/properties.json` (+ data).
 
 use std::fs::File;

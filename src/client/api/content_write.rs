@@ -1,4 +1,4 @@
-//! The Sharing API write side (arcgis-rest.md §8.1–8.4, 8.6): folders, addItem, update,
+//! The Sharing API write side: folders, addItem, update,
 //! multipart `addPart`/`commit`, resources, relationships, sharing, delete, `publish` of an
 //! uploaded file with its job status, and the admin `updateDefinition` of a layer.
 //!

@@ -1,4 +1,4 @@
-//! Hosted feature service writes (arcgis-rest.md §8.4–8.5): `isServiceNameAvailable`,
+//! Hosted feature service writes: `isServiceNameAvailable`,
 //! `createService`, the admin `addToDefinition`, `applyEdits` adds, `addAttachment`.
 
 use std::path::PathBuf;

@@ -4,6 +4,7 @@ use std::fs::File;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
+use super::error::ArchiveError;
 use super::manifest::{FORMAT, Manifest, VERSION};
 use crate::engine::storage::local::write_atomic;
 
@@ -32,7 +33,7 @@ impl SnapshotRef {
     }
 
     /// Reads the manifest.
-    pub fn manifest(&self) -> Result<Manifest, String> {
+    pub fn manifest(&self) -> Result<Manifest, ArchiveError> {
         Manifest::read(&self.manifest_path())
     }
 }
@@ -44,44 +45,44 @@ pub struct DestinationLock {
 
 impl Destination {
     /// Opens a destination for writing, creating it (and its marker) when missing or empty.
-    pub fn open_or_create(root: &Path) -> Result<Destination, String> {
+    pub fn open_or_create(root: &Path) -> Result<Destination, ArchiveError> {
         let marker = root.join(MARKER);
         if !marker.exists() {
             let non_empty = std::fs::read_dir(root)
                 .map(|mut d| d.next().is_some())
                 .unwrap_or(false);
             if non_empty {
-                return Err(format!(
-                    "{} is not empty and is not an agol-tui backup destination; choose an empty or new directory for --dest",
-                    root.display()
-                ));
+                return Err(ArchiveError::NotEmptyNotDestination {
+                    root: root.to_path_buf(),
+                });
             }
             crate::engine::storage::local::create_dir_private(&root.join("snapshots"))
-                .map_err(|e| format!("cannot create the destination {}: {e}", root.display()))?;
+                .map_err(ArchiveError::io("create the destination", root))?;
             let body = serde_json::json!({"format": FORMAT, "version": VERSION});
             write_atomic(&marker, body.to_string().as_bytes())
-                .map_err(|e| format!("cannot write {}: {e}", marker.display()))?;
+                .map_err(ArchiveError::io("write", &marker))?;
         }
         Destination::open_existing(root)
     }
 
     /// Opens an existing destination (for verify, snapshots, prune, restore).
-    pub fn open_existing(root: &Path) -> Result<Destination, String> {
+    pub fn open_existing(root: &Path) -> Result<Destination, ArchiveError> {
         let marker = root.join(MARKER);
-        let text = std::fs::read_to_string(&marker).map_err(|_| {
-            format!(
-                "{} is not an agol-tui backup destination (no {MARKER}); check --dest",
-                root.display()
-            )
+        let text = std::fs::read_to_string(&marker).map_err(|_| ArchiveError::NotADestination {
+            root: root.to_path_buf(),
+            marker: MARKER,
         })?;
-        let v: serde_json::Value = serde_json::from_str(&text)
-            .map_err(|e| format!("{} is damaged: {e}", marker.display()))?;
+        let v: serde_json::Value =
+            serde_json::from_str(&text).map_err(|source| ArchiveError::DamagedMarker {
+                path: marker.clone(),
+                source,
+            })?;
         let version = v.get("version").and_then(|x| x.as_u64()).unwrap_or(0);
         if version > u64::from(VERSION) {
-            return Err(format!(
-                "{} was written by a newer agol-tui (format {version}); upgrade agol-tui",
-                root.display()
-            ));
+            return Err(ArchiveError::NewerDestination {
+                root: root.to_path_buf(),
+                version,
+            });
         }
         Ok(Destination {
             root: root.to_path_buf(),
@@ -94,7 +95,7 @@ impl Destination {
     }
 
     /// Takes the run lock, or says who holds it.
-    pub fn lock(&self) -> Result<DestinationLock, String> {
+    pub fn lock(&self) -> Result<DestinationLock, ArchiveError> {
         let path = self.root.join(".lock");
         let file = std::fs::OpenOptions::new()
             .create(true)
@@ -103,7 +104,7 @@ impl Destination {
             .write(true)
             .mode(crate::engine::storage::local::PRIVATE_FILE_MODE)
             .open(&path)
-            .map_err(|e| format!("cannot open the lock file {}: {e}", path.display()))?;
+            .map_err(ArchiveError::io("open the lock file", &path))?;
         match file.try_lock() {
             Ok(()) => {
                 let _ = file.set_len(0);
@@ -115,11 +116,10 @@ impl Destination {
             }
             Err(_) => {
                 let holder = std::fs::read_to_string(&path).unwrap_or_default();
-                Err(format!(
-                    "another agol-tui run (pid {}) is writing to {}; wait for it to finish",
-                    holder.trim(),
-                    self.root.display()
-                ))
+                Err(ArchiveError::Locked {
+                    root: self.root.clone(),
+                    pid: holder.trim().to_string(),
+                })
             }
         }
     }
@@ -150,20 +150,23 @@ impl Destination {
     }
 
     /// A snapshot by id, or the latest when `id` is `None`.
-    pub fn snapshot(&self, id: Option<&str>) -> Result<SnapshotRef, String> {
+    pub fn snapshot(&self, id: Option<&str>) -> Result<SnapshotRef, ArchiveError> {
         let all = self.snapshots();
         match id {
-            Some(id) => all.into_iter().find(|s| s.id == id).ok_or_else(|| {
-                format!(
-                    "no snapshot `{id}` in {}; list them with `agol-tui snapshots --dest {}`",
-                    self.root.display(),
-                    self.root.display()
-                )
-            }),
+            Some(id) => {
+                all.into_iter()
+                    .find(|s| s.id == id)
+                    .ok_or_else(|| ArchiveError::NoSuchSnapshot {
+                        root: self.root.clone(),
+                        id: id.to_string(),
+                    })
+            }
             None => all
                 .into_iter()
                 .last()
-                .ok_or_else(|| format!("{} holds no snapshot yet", self.root.display())),
+                .ok_or_else(|| ArchiveError::NoSnapshot {
+                    root: self.root.clone(),
+                }),
         }
     }
 

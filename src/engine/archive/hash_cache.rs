@@ -15,6 +15,7 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::error::ArchiveError;
 use super::writer::hex;
 use crate::engine::storage::local::write_atomic_private;
 
@@ -80,21 +81,24 @@ impl HashCache {
 
     /// Checks that the open archive `file` is `size` bytes and hashes to `sha256`: from the
     /// cache when its stamp is unchanged, by hashing the whole file otherwise.
-    pub fn check(&self, file: &mut File, size: u64, sha256: &str) -> Result<Checked, String> {
-        let meta = file.metadata().map_err(|e| e.to_string())?;
+    pub fn check(&self, file: &mut File, size: u64, sha256: &str) -> Result<Checked, ArchiveError> {
+        let meta = file
+            .metadata()
+            .map_err(|source| ArchiveError::CachedUnreadable { source })?;
         if meta.len() != size {
-            return Err(format!(
-                "it is {} bytes, the manifest says {size}",
-                meta.len()
-            ));
+            return Err(ArchiveError::CachedSizeMismatch {
+                size: meta.len(),
+                expected: size,
+            });
         }
         let now = stamp(&meta, sha256);
         if self.old.get(&key(&meta)) == Some(&now) {
             return Ok(Checked::Cached);
         }
-        let (_, got) = hash_reader(file).map_err(|e| format!("cannot read it: {e}"))?;
+        let (_, got) =
+            hash_reader(file).map_err(|source| ArchiveError::CachedUnreadable { source })?;
         if got != sha256 {
-            return Err("it does not hash to the manifest's SHA-256 (damaged)".into());
+            return Err(ArchiveError::CachedHashMismatch);
         }
         Ok(Checked::Hashed)
     }
@@ -146,15 +150,15 @@ mod tests {
         let (_, sha) = hash_reader(&mut File::open(&a).unwrap()).unwrap();
         let cache = HashCache::load(dir.path());
         assert_eq!(
-            cache.check(&mut File::open(&a).unwrap(), 5, &sha),
-            Ok(Checked::Hashed)
+            cache.check(&mut File::open(&a).unwrap(), 5, &sha).unwrap(),
+            Checked::Hashed
         );
         cache.record(&a, &sha);
         cache.save().unwrap();
         let cache = HashCache::load(dir.path());
         assert_eq!(
-            cache.check(&mut File::open(&a).unwrap(), 5, &sha),
-            Ok(Checked::Cached)
+            cache.check(&mut File::open(&a).unwrap(), 5, &sha).unwrap(),
+            Checked::Cached
         );
         let mut f = std::fs::OpenOptions::new().write(true).open(&a).unwrap();
         f.seek(std::io::SeekFrom::Start(1)).unwrap();

@@ -6,27 +6,27 @@ use std::fs::File;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Component, Path, PathBuf};
 
+use super::error::ArchiveError;
+
 /// Checks an archive path from a manifest without touching the disk: relative, only plain
 /// components, no backslash or control character.
-pub fn check_rel(rel: &str) -> Result<(), String> {
+pub fn check_rel(rel: &str) -> Result<(), ArchiveError> {
     if rel.is_empty() {
-        return Err("the manifest names an empty archive path".into());
+        return Err(ArchiveError::EmptyArchivePath);
     }
     if rel.contains('\\') || rel.chars().any(char::is_control) {
-        return Err(format!(
-            "archive path {:?} holds a backslash or a control character; refused",
-            rel
-        ));
+        return Err(ArchiveError::ArchivePathCharacters {
+            rel: rel.to_string(),
+        });
     }
     for c in Path::new(rel).components() {
         match c {
             Component::Normal(_) => {}
             Component::CurDir => {}
             _ => {
-                return Err(format!(
-                    "archive path {:?} leaves the snapshot (absolute or `..`); refused",
-                    rel
-                ));
+                return Err(ArchiveError::ArchivePathEscapes {
+                    rel: rel.to_string(),
+                });
             }
         }
     }
@@ -36,21 +36,26 @@ pub fn check_rel(rel: &str) -> Result<(), String> {
 /// Opens `dir/rel` for reading when it is a regular file that really lies inside `dir` (no
 /// symlinked file or directory on the way out). Never blocks: a FIFO is opened non-blocking and
 /// refused.
-pub fn open_archive(dir: &Path, rel: &str) -> Result<(File, PathBuf), String> {
+pub fn open_archive(dir: &Path, rel: &str) -> Result<(File, PathBuf), ArchiveError> {
     check_rel(rel)?;
     let path = dir.join(rel);
     let root = dir
         .canonicalize()
-        .map_err(|e| format!("cannot resolve {}: {e}", dir.display()))?;
+        .map_err(ArchiveError::io("resolve", dir))?;
     let parent = path
         .parent()
-        .ok_or_else(|| format!("archive path {rel:?} has no directory"))?
+        .ok_or_else(|| ArchiveError::ArchivePathNoParent {
+            rel: rel.to_string(),
+        })?
         .canonicalize()
-        .map_err(|e| format!("archive {rel} is missing or unreadable: {e}"))?;
+        .map_err(|source| ArchiveError::ArchiveMissing {
+            rel: rel.to_string(),
+            source,
+        })?;
     if !parent.starts_with(&root) {
-        return Err(format!(
-            "archive {rel} resolves outside the snapshot (a symlinked directory); refused"
-        ));
+        return Err(ArchiveError::ArchiveOutside {
+            rel: rel.to_string(),
+        });
     }
     let file = std::fs::OpenOptions::new()
         .read(true)
@@ -58,18 +63,26 @@ pub fn open_archive(dir: &Path, rel: &str) -> Result<(File, PathBuf), String> {
         .open(&path)
         .map_err(|e| {
             if e.raw_os_error() == Some(libc::ELOOP) {
-                format!("archive {rel} is a symlink, not a regular file; refused")
+                ArchiveError::ArchiveSymlink {
+                    rel: rel.to_string(),
+                }
             } else {
-                format!("archive {rel} is missing or unreadable: {e}")
+                ArchiveError::ArchiveMissing {
+                    rel: rel.to_string(),
+                    source: e,
+                }
             }
         })?;
     let meta = file
         .metadata()
-        .map_err(|e| format!("archive {rel} is unreadable: {e}"))?;
+        .map_err(|source| ArchiveError::ArchiveUnreadable {
+            rel: rel.to_string(),
+            source,
+        })?;
     if !meta.file_type().is_file() {
-        return Err(format!(
-            "archive {rel} is not a regular file (a FIFO, device or directory); refused"
-        ));
+        return Err(ArchiveError::ArchiveNotFile {
+            rel: rel.to_string(),
+        });
     }
     Ok((file, path))
 }
@@ -96,14 +109,17 @@ mod tests {
         }
         std::os::unix::fs::symlink("/dev/zero", dir.path().join("items/z.zip")).unwrap();
         let e = open_archive(dir.path(), "items/z.zip").unwrap_err();
-        assert!(e.contains("symlink"), "{e}");
+        assert!(matches!(e, ArchiveError::ArchiveSymlink { .. }), "{e}");
+        assert!(e.to_string().contains("symlink"), "{e}");
         let fifo = dir.path().join("items/f.zip");
         let made = std::process::Command::new("mkfifo").arg(&fifo).status();
         assert!(made.unwrap().success());
         let e = open_archive(dir.path(), "items/f.zip").unwrap_err();
-        assert!(e.contains("not a regular file"), "{e}");
+        assert!(matches!(e, ArchiveError::ArchiveNotFile { .. }), "{e}");
+        assert!(e.to_string().contains("not a regular file"), "{e}");
         std::os::unix::fs::symlink("/", dir.path().join("items/up")).unwrap();
         let e = open_archive(dir.path(), "items/up/etc/passwd").unwrap_err();
-        assert!(e.contains("outside"), "{e}");
+        assert!(matches!(e, ArchiveError::ArchiveOutside { .. }), "{e}");
+        assert!(e.to_string().contains("outside"), "{e}");
     }
 }

@@ -178,35 +178,38 @@ impl Manifest {
     }
 
     /// Reads and checks a manifest.
-    pub fn read(path: &Path) -> Result<Manifest, String> {
+    pub fn read(path: &Path) -> Result<Manifest, super::error::ArchiveError> {
+        use super::error::ArchiveError;
         #[derive(Deserialize)]
         struct Header {
             format: Option<String>,
             version: Option<u64>,
         }
-        let bytes =
-            std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let bytes = std::fs::read(path).map_err(ArchiveError::io("read", path))?;
         // The header first (unknown fields skipped, nothing kept), then the typed document.
-        let header: Header = serde_json::from_slice(&bytes)
-            .map_err(|e| format!("{} is not valid JSON: {e}", path.display()))?;
+        let header: Header =
+            serde_json::from_slice(&bytes).map_err(|source| ArchiveError::ManifestNotJson {
+                path: path.to_path_buf(),
+                source,
+            })?;
         if header.format.as_deref() != Some(FORMAT) {
-            return Err(format!("{} is not an agol-tui manifest", path.display()));
+            return Err(ArchiveError::NotAManifest {
+                path: path.to_path_buf(),
+            });
         }
         let version = header.version.unwrap_or(0);
         if version > u64::from(VERSION) {
-            return Err(format!(
-                "{} uses archive format {version}, newer than this agol-tui understands ({VERSION}); upgrade agol-tui",
-                path.display()
-            ));
+            return Err(ArchiveError::NewerManifest {
+                path: path.to_path_buf(),
+                version,
+                understood: VERSION,
+            });
         }
         serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(&bytes)).map_err(
-            |e| {
-                format!(
-                    "{}: unexpected content at `{}`: {}",
-                    path.display(),
-                    e.path(),
-                    e.inner()
-                )
+            |e| ArchiveError::ManifestContent {
+                path: path.to_path_buf(),
+                at: e.path().to_string(),
+                reason: e.inner().to_string(),
             },
         )
     }

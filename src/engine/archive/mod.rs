@@ -3,6 +3,7 @@
 
 pub mod damage;
 pub mod destination;
+pub mod error;
 pub mod hash_cache;
 pub mod inside;
 pub mod journal;

@@ -64,17 +64,21 @@ pub fn prune(
     dest: &Destination,
     policy: &KeepPolicy,
     dry_run: bool,
-) -> Result<Vec<String>, String> {
+) -> Result<Vec<String>, super::error::ArchiveError> {
     if policy.is_empty() {
-        return Err("a prune that keeps nothing would delete every snapshot; pass --keep-last N (N ≥ 1) or a --keep-daily/--keep-weekly/--keep-monthly rule".into());
+        return Err(super::error::ArchiveError::PruneKeepsNothing);
     }
     let snapshots = dest.snapshots();
     let keep = kept_ids(&snapshots, policy);
     let mut removed = Vec::new();
     for s in snapshots.iter().filter(|s| !keep.contains(&s.id)) {
         if !dry_run {
-            std::fs::remove_dir_all(&s.dir)
-                .map_err(|e| format!("cannot remove snapshot {}: {e}", s.id))?;
+            std::fs::remove_dir_all(&s.dir).map_err(|source| {
+                super::error::ArchiveError::RemoveSnapshot {
+                    id: s.id.clone(),
+                    source,
+                }
+            })?;
         }
         removed.push(s.id.clone());
     }

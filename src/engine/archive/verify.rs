@@ -7,6 +7,7 @@ use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::damage::DamageRecord;
 use super::destination::{Destination, SnapshotRef};
+use super::error::ArchiveError;
 use super::hash_cache::hash_reader;
 use super::inside::open_archive;
 use super::manifest::{Manifest, Outcome};
@@ -37,23 +38,21 @@ pub struct VerifyReport {
 pub fn verify_and_record(
     dest: &Destination,
     snapshot: &SnapshotRef,
-) -> Result<VerifyReport, String> {
+) -> Result<VerifyReport, ArchiveError> {
     let manifest: Manifest = snapshot.manifest()?;
     let report = verify_manifest(snapshot, &manifest);
     DamageRecord::record_verify(dest.root(), snapshot, &manifest, &report.problems).map_err(
-        |e| {
-            format!(
-                "verify found {} damaged archives but cannot record them in {}: {e}",
-                report.problems.len(),
-                dest.root().display()
-            )
+        |source| ArchiveError::RecordDamage {
+            damaged: report.problems.len(),
+            root: dest.root().to_path_buf(),
+            source,
         },
     )?;
     Ok(report)
 }
 
 /// Verifies one snapshot (nothing is recorded; see [`verify_and_record`]).
-pub fn verify_snapshot(snapshot: &SnapshotRef) -> Result<VerifyReport, String> {
+pub fn verify_snapshot(snapshot: &SnapshotRef) -> Result<VerifyReport, ArchiveError> {
     let manifest: Manifest = snapshot.manifest()?;
     Ok(verify_manifest(snapshot, &manifest))
 }
@@ -66,35 +65,44 @@ fn verify_manifest(snapshot: &SnapshotRef, manifest: &Manifest) -> VerifyReport 
             report.problems.push(Problem {
                 id: item.id.clone(),
                 title: item.title.clone(),
-                problem,
+                problem: problem.to_string(),
             });
         }
     }
     report
 }
 
-fn check_item(snapshot: &SnapshotRef, item: &super::manifest::ManifestItem) -> Result<(), String> {
+fn check_item(
+    snapshot: &SnapshotRef,
+    item: &super::manifest::ManifestItem,
+) -> Result<(), ArchiveError> {
     let rel = item
         .archive
         .as_deref()
-        .ok_or("the manifest names no archive")?;
+        .ok_or(ArchiveError::NoArchiveNamed)?;
+    let unreadable = |source| ArchiveError::ArchiveUnreadable {
+        rel: rel.to_string(),
+        source,
+    };
     let (mut file, _) = open_archive(&snapshot.dir, rel)?;
-    let (size, sha) =
-        hash_reader(&mut file).map_err(|e| format!("archive {rel} is unreadable: {e}"))?;
+    let (size, sha) = hash_reader(&mut file).map_err(unreadable)?;
     if size != item.size {
-        return Err(format!(
-            "archive {rel} is {size} bytes, the manifest says {}",
-            item.size
-        ));
+        return Err(ArchiveError::SizeMismatch {
+            rel: rel.to_string(),
+            size,
+            expected: item.size,
+        });
     }
     if Some(sha.as_str()) != item.sha256.as_deref() {
-        return Err(format!(
-            "archive {rel} does not match its SHA-256 (damaged)"
-        ));
+        return Err(ArchiveError::HashMismatch {
+            rel: rel.to_string(),
+        });
     }
-    file.rewind().map_err(|e| e.to_string())?;
-    let mut zip = zip::ZipArchive::new(file)
-        .map_err(|e| format!("archive {rel} is not a readable zip: {e}"))?;
+    file.rewind().map_err(unreadable)?;
+    let mut zip = zip::ZipArchive::new(file).map_err(|source| ArchiveError::NotAZip {
+        rel: rel.to_string(),
+        source,
+    })?;
     let names: std::collections::HashSet<String> = zip
         .file_names()
         .filter_map(|n| n.ok().map(|n| n.to_string()))
@@ -105,27 +113,40 @@ fn check_item(snapshot: &SnapshotRef, item: &super::manifest::ManifestItem) -> R
         .chain(std::iter::once(&"archive.json".to_string()))
     {
         if !names.contains(part) {
-            return Err(format!("archive {rel} lacks {part}"));
+            return Err(ArchiveError::MissingEntry {
+                rel: rel.to_string(),
+                entry: part.clone(),
+            });
         }
     }
     for (layer, expected) in &item.feature_counts {
         let entry = format!("layers/{layer}.features.json");
         let f = zip
             .by_name(&entry)
-            .map_err(|e| format!("archive {rel} lacks {entry}: {e}"))?;
-        let got = count_features(BufReader::new(f))
-            .map_err(|e| format!("{entry} in {rel} is not a FeatureSet: {e}"))?;
+            .map_err(|source| ArchiveError::EntryUnreadable {
+                rel: rel.to_string(),
+                entry: entry.clone(),
+                source,
+            })?;
+        let got = count_features(BufReader::new(f)).map_err(|e| ArchiveError::NotAFeatureSet {
+            rel: rel.to_string(),
+            entry: entry.clone(),
+            reason: e.to_string(),
+        })?;
         if got != *expected {
-            return Err(format!(
-                "{entry} in {rel} holds {got} features, the manifest says {expected}"
-            ));
+            return Err(ArchiveError::FeatureCountMismatch {
+                rel: rel.to_string(),
+                entry,
+                got,
+                expected: *expected,
+            });
         }
     }
     Ok(())
 }
 
 /// Counts the `features` of an Esri JSON FeatureSet without holding them in memory.
-pub fn count_features(reader: impl std::io::Read) -> Result<u64, String> {
+pub fn count_features(reader: impl std::io::Read) -> Result<u64, serde_json::Error> {
     struct Root;
     impl<'de> Visitor<'de> for Root {
         type Value = u64;
@@ -165,7 +186,7 @@ pub fn count_features(reader: impl std::io::Read) -> Result<u64, String> {
         }
     }
     let mut de = serde_json::Deserializer::from_reader(reader);
-    de.deserialize_map(Root).map_err(|e| e.to_string())
+    de.deserialize_map(Root)
 }
 
 #[cfg(test)]

@@ -39,11 +39,6 @@ pub struct Staged {
     pub reused: bool,
 }
 
-/// The default staging root: `$AGOL_DATA_DIR/packages`.
-pub fn default_staging_root() -> PathBuf {
-    crate::config::paths::data_dir().join("packages")
-}
-
 /// The `options.source` value of staged manifests.
 const SOURCE: &str = "contentexport";
 

@@ -1,4 +1,4 @@
-//! Esri's `.contentexport` packages (`../shared/arcgis-rest.md` §13, `docs/contentexport.md`): a
+//! Esri's `.contentexport` packages (`docs/contentexport.md`): a
 //! safe streaming reader, the GML dependency graph, the inspection report, staging a package as a
 //! snapshot for the restore engine, and writing a snapshot as a package.
 

@@ -1,4 +1,4 @@
-//! Safe streaming reader for `.contentexport` packages (a gzip tar, `../shared/arcgis-rest.md`
+//! Safe streaming reader for `.contentexport` packages (a gzip tar, `docs/contentexport.md`
 //! §13): every entry is checked before anything is read or written.
 //!
 //! Refused: absolute paths, `..`, backslashes, links, devices and other special entries, entries

@@ -1,5 +1,5 @@
 //! Writing one of our snapshots as a `.contentexport` package (`docs/contentexport.md`,
-//! "Writing"; layout of `../shared/arcgis-rest.md` §13).
+//! "Writing"; layout in `docs/contentexport.md`).
 //!
 //! The package is a gzip tar streamed to a temporary name next to `out`, fsynced and renamed:
 //! under its final name a package is always complete. Item archives are read twice: once for

@@ -15,7 +15,7 @@ use super::source::ItemArchive;
 use crate::client::api::content_write::{ItemContent, ItemWrite};
 use crate::engine::progress::{JobEvent, ProgressSink};
 
-/// Keys of the service root that `createService` takes (arcgis-rest.md §8.4).
+/// Keys of the service root that `createService` takes.
 const CREATE_KEYS: &[&str] = &[
     "serviceDescription",
     "hasStaticData",
@@ -557,6 +557,7 @@ pub async fn overwrite_service(
                 let mut zip = zip::ZipArchive::new(file).map_err(|e| e.to_string())?;
                 let reader = zip.by_name(&entry).map_err(|e| e.to_string())?;
                 crate::engine::archive::verify::count_features(std::io::BufReader::new(reader))
+                    .map_err(|e| e.to_string())
             })
             .await
             .map_err(|e| e.to_string())?

@@ -6,8 +6,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::block;
-use crate::app::action::Action;
 use crate::app::state::{Pane, State};
+use crate::keymap::action::Action;
 use crate::ui::{format, style};
 
 /// Draws the selection.

@@ -5,8 +5,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::app::action::Action;
 use crate::app::state::State;
+use crate::keymap::action::Action;
 use crate::ui::style;
 
 /// The actions in the bar, most needed first (the rest are in the help popup).

@@ -5,8 +5,8 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-use crate::app::action::Action;
 use crate::app::state::{Popup, State};
+use crate::keymap::action::Action;
 use crate::ui::panes::block;
 use crate::ui::{format, style};
 

@@ -1,6 +1,6 @@
 //! Feature services: `service.json`, `layers/<id>.json`, `sources.json` for views, and every
 //! feature of every layer and table as one Esri JSON FeatureSet per layer
-//! (`layers/<id>.features.json`), paged per arcgis-rest.md §7.3 and checked against
+//! (`layers/<id>.features.json`), paged by `resultOffset` and checked against
 //! `returnCountOnly`.
 
 use std::collections::HashSet;

@@ -16,7 +16,7 @@ use crate::client::{Client, Error, Result};
 use crate::engine::archive::names::{safe_entry_path, safe_name};
 use crate::engine::archive::writer::ItemArchiveWriter;
 
-/// Every relationship type of the portal (arcgis-rest.md §5.5).
+/// Every relationship type of the portal.
 pub const RELATIONSHIP_TYPES: &[&str] = &[
     "Map2Service",
     "Map2FeatureCollection",

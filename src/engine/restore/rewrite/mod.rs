@@ -251,7 +251,15 @@ impl Rewriter {
         let mut mapped = BTreeSet::new();
         let (mut last, mut i) = (0, 0);
         while i < bytes.len() {
-            if !bytes[i].is_ascii_hexdigit() || (i > 0 && is_word(bytes[i - 1])) {
+            // A percent escape (`%3D` of `?id%3D<id>`) ends before the id that follows it.
+            if i > 0
+                && bytes[i - 1] == b'%'
+                && bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && bytes[i].is_ascii_hexdigit()
+                && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit)
+            {
+                i += 2;
+            } else if !bytes[i].is_ascii_hexdigit() || (i > 0 && is_word(bytes[i - 1])) {
                 i += 1;
                 continue;
             }

@@ -5,7 +5,9 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::app::action::Action;
+pub mod action;
+
+use action::Action;
 
 /// A key without modifiers' terminal encoding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
