@@ -4,6 +4,11 @@
 //! s(tring) n(umber) b(ool) a(rray) o(bject) s? (string or null) o? (object or null).
 
 mod common;
+mod restore_common;
+
+/// Esri's `clone_items` as a second restore referee (ignored; `scripts/esri-clone.sh`).
+#[path = "esri/clone_compare.rs"]
+mod clone_compare;
 
 use agol_tui::client::request::Call;
 use agol_tui::fake::sample;
