@@ -4,6 +4,11 @@
 //! s(tring) n(umber) b(ool) a(rray) o(bject) s? (string or null) o? (object or null).
 
 mod common;
+mod restore_common;
+
+/// Esri's `clone_items` as a second restore referee (ignored; `scripts/esri-clone.sh`).
+#[path = "esri/clone_compare.rs"]
+mod clone_compare;
 
 use agol_tui::client::request::Call;
 use agol_tui::fake::sample;
@@ -308,4 +313,60 @@ async fn the_sample_org_has_what_the_issue_lists() {
         .filter(|a| items.iter().filter(|b| b.title == a.title).count() > 1)
         .count();
     assert!(dup >= 2, "two items share a title");
+}
+
+/// Esri's `clone_items` reads `{view}/{layer}/sources` (the source layer of a view layer) and
+/// adds relationships between existing layers with `addToDefinition`
+/// `{"layers":[{"id":0,"relationships":[…]}]}`; the fake answered both with an error.
+#[tokio::test]
+async fn view_layer_sources_and_relationships_added_to_existing_layers() {
+    let fake = common::fake().await;
+    let client = common::admin(&fake);
+    let find = |title: &str| {
+        fake.items()
+            .into_iter()
+            .find(|i| i.title == title && i.item_type == "Feature Service")
+            .unwrap()
+    };
+    let (hydrants, view) = (find("Hydrants"), find("Hydrants view"));
+    let source_url = client.item(&hydrants.id).await.unwrap().item.url.unwrap();
+    let view_url = client.item(&view.id).await.unwrap().item.url.unwrap();
+    let sources: Value = client
+        .json(Call::get(format!("{view_url}/0/sources")))
+        .await
+        .unwrap();
+    check("layer sources", &sources, "currentVersion:n layers:a");
+    let entry = &sources["layers"][0];
+    check("layer source", entry, "name:s type:s url:s serviceItemId:s");
+    assert_eq!(entry["serviceItemId"], hydrants.id.as_str());
+    assert_eq!(entry["url"], format!("{source_url}/0").as_str());
+
+    let admin_url = source_url.replacen("/rest/services/", "/rest/admin/services/", 1);
+    let rel = serde_json::json!({"id": 7, "name": "Hydrants_self", "relatedTableId": 0,
+        "cardinality": "esriRelCardinalityOneToMany", "role": "esriRelRoleOrigin",
+        "keyField": "GlobalID", "composite": false});
+    let def = serde_json::json!({"layers": [{"id": 0, "relationships": [rel]}]});
+    let answer: Value = client
+        .json(Call::post(format!("{admin_url}/addToDefinition")).param("addToDefinition", def))
+        .await
+        .unwrap();
+    assert_eq!(answer["success"], true, "{answer}");
+    let layer: Value = client
+        .json(Call::get(format!("{source_url}/0")))
+        .await
+        .unwrap();
+    let rels = layer["relationships"].as_array().unwrap();
+    assert!(
+        rels.iter().any(|r| r["name"] == "Hydrants_self"),
+        "{rels:?}"
+    );
+    // A full layer definition under a taken id is still refused.
+    let dup = serde_json::json!({"layers": [{"id": 0, "name": "Again", "type": "Feature Layer",
+        "fields": []}]});
+    let refused = client
+        .json::<Value>(
+            Call::post(format!("{admin_url}/addToDefinition")).param("addToDefinition", dup),
+        )
+        .await;
+    assert!(refused.is_err(), "{refused:?}");
 }

@@ -134,44 +134,54 @@ pub fn remove_data_quirks(org: &mut Org) {
 
 /// A tiny, valid zip archive with one stored (uncompressed) file.
 pub fn tiny_zip(file_name: &str, content: &[u8]) -> bytes::Bytes {
-    let crc = crc32(content);
-    let name = file_name.as_bytes();
-    let mut out = Vec::new();
+    small_zip(&[(file_name, content)])
+}
+
+/// A small, valid zip archive of stored (uncompressed) files, in the order given.
+pub fn small_zip(files: &[(&str, &[u8])]) -> bytes::Bytes {
     let le16 = |v: u16| v.to_le_bytes();
     let le32 = |v: u32| v.to_le_bytes();
-    out.extend_from_slice(&le32(0x0403_4b50));
-    out.extend_from_slice(&le16(20));
-    out.extend_from_slice(&le16(0));
-    out.extend_from_slice(&le16(0));
-    out.extend_from_slice(&le16(0));
-    out.extend_from_slice(&le16(0x21));
-    out.extend_from_slice(&le32(crc));
-    out.extend_from_slice(&le32(content.len() as u32));
-    out.extend_from_slice(&le32(content.len() as u32));
-    out.extend_from_slice(&le16(name.len() as u16));
-    out.extend_from_slice(&le16(0));
-    out.extend_from_slice(name);
-    out.extend_from_slice(content);
+    let mut out = Vec::new();
+    let mut central = Vec::new();
+    for (file_name, content) in files {
+        let crc = crc32(content);
+        let name = file_name.as_bytes();
+        let offset = out.len() as u32;
+        out.extend_from_slice(&le32(0x0403_4b50));
+        out.extend_from_slice(&le16(20));
+        out.extend_from_slice(&le16(0));
+        out.extend_from_slice(&le16(0));
+        out.extend_from_slice(&le16(0));
+        out.extend_from_slice(&le16(0x21));
+        out.extend_from_slice(&le32(crc));
+        out.extend_from_slice(&le32(content.len() as u32));
+        out.extend_from_slice(&le32(content.len() as u32));
+        out.extend_from_slice(&le16(name.len() as u16));
+        out.extend_from_slice(&le16(0));
+        out.extend_from_slice(name);
+        out.extend_from_slice(content);
+        central.extend_from_slice(&le32(0x0201_4b50));
+        central.extend_from_slice(&le16(20));
+        central.extend_from_slice(&le16(20));
+        central.extend_from_slice(&le16(0));
+        central.extend_from_slice(&le16(0));
+        central.extend_from_slice(&le16(0));
+        central.extend_from_slice(&le16(0x21));
+        central.extend_from_slice(&le32(crc));
+        central.extend_from_slice(&le32(content.len() as u32));
+        central.extend_from_slice(&le32(content.len() as u32));
+        central.extend_from_slice(&le16(name.len() as u16));
+        central.extend_from_slice(&[0; 12]);
+        central.extend_from_slice(&le32(offset));
+        central.extend_from_slice(name);
+    }
     let cd_start = out.len() as u32;
-    out.extend_from_slice(&le32(0x0201_4b50));
-    out.extend_from_slice(&le16(20));
-    out.extend_from_slice(&le16(20));
-    out.extend_from_slice(&le16(0));
-    out.extend_from_slice(&le16(0));
-    out.extend_from_slice(&le16(0));
-    out.extend_from_slice(&le16(0x21));
-    out.extend_from_slice(&le32(crc));
-    out.extend_from_slice(&le32(content.len() as u32));
-    out.extend_from_slice(&le32(content.len() as u32));
-    out.extend_from_slice(&le16(name.len() as u16));
-    out.extend_from_slice(&[0; 12]);
-    out.extend_from_slice(&le32(0));
-    out.extend_from_slice(name);
-    let cd_len = out.len() as u32 - cd_start;
+    let cd_len = central.len() as u32;
+    out.extend_from_slice(&central);
     out.extend_from_slice(&le32(0x0605_4b50));
     out.extend_from_slice(&[0; 4]);
-    out.extend_from_slice(&le16(1));
-    out.extend_from_slice(&le16(1));
+    out.extend_from_slice(&le16(files.len() as u16));
+    out.extend_from_slice(&le16(files.len() as u16));
     out.extend_from_slice(&le32(cd_len));
     out.extend_from_slice(&le32(cd_start));
     out.extend_from_slice(&le16(0));
@@ -344,8 +354,18 @@ fn publisher_items(c: &mut Ctx, urls: &SeedUrls) {
             form_json.to_string().into_bytes().into(),
         ),
     );
+    // A Survey123 form's data is a zip whose `esriinfo/` folder holds the survey files (Esri's
+    // clone_items extracts it and rewrites `esriinfo/form.json` and `*.info` there).
+    let form_info = json!({"displayInfo": {"style": {}}, "serviceInfo": {"itemId": fi_id,
+        "url": format!("{}/{}/FeatureServer", urls.hosted_services, svc::FIELD_INSPECTIONS)}});
     form.data = ItemData::File {
-        bytes: tiny_zip("Hydrant_Inspection_Survey.xlsx", b"survey sheet"),
+        bytes: small_zip(&[
+            ("esriinfo/form.json", form_json.to_string().as_bytes()),
+            (
+                "esriinfo/Hydrant_Inspection_Survey.info",
+                form_info.to_string().as_bytes(),
+            ),
+        ]),
         content_type: "application/zip",
         file_name: "Hydrant_Inspection_Survey.zip".into(),
     };

@@ -16,11 +16,30 @@ fn io_err(e: impl std::fmt::Display) -> io::Error {
     io::Error::other(e.to_string())
 }
 
+/// A subject name no other fake portal's certificate has: OpenSSL-based clients (Esri's
+/// Python client) trusting two fakes at once look issuers up by subject, and two self-signed
+/// certificates under one name make one of them fail to verify.
+fn unique_common_name() -> String {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!("agol-tui fake portal {}-{n}-{nanos}", std::process::id())
+}
+
 /// Generate a fresh certificate and the server config.
 pub fn make() -> io::Result<TlsSetup> {
-    let ck =
-        rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_string(), "localhost".to_string()])
+    let mut params =
+        rcgen::CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()])
             .map_err(io_err)?;
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, unique_common_name());
+    let signing_key = rcgen::KeyPair::generate().map_err(io_err)?;
+    let cert = params.self_signed(&signing_key).map_err(io_err)?;
+    let ck = rcgen::CertifiedKey { cert, signing_key };
     let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(ck.signing_key.serialize_der()));
     let provider = Arc::new(tokio_rustls::rustls::crypto::aws_lc_rs::default_provider());
     let mut cfg = ServerConfig::builder_with_provider(provider)

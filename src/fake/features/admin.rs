@@ -122,9 +122,16 @@ fn add_to_definition(
     let mrc = svc.max_record_count;
     let mut taken: Vec<i64> = svc.layers.iter().map(|l| l.id).collect();
     let mut new = Vec::new();
+    let mut added_relationships: Vec<(i64, Vec<Value>)> = Vec::new();
     let mut answer = json!({"success": true, "layers": [], "tables": []});
     for (key, table) in [("layers", false), ("tables", true)] {
         for v in def[key].as_array().into_iter().flatten() {
+            if let Some(rels) = relationships_only(v)
+                && let Some(id) = given_id(v).filter(|id| svc.layer(*id).is_some())
+            {
+                added_relationships.push((id, rels));
+                continue;
+            }
             let id = match given_id(v) {
                 Some(id) if taken.contains(&id) => {
                     return Err(fail(&format!("Layer or table id {id} already exists.")));
@@ -146,7 +153,23 @@ fn add_to_definition(
         .ok_or_else(|| fail("Service not found."))?;
     svc.layers.extend(new);
     svc.layers.sort_by_key(|l| l.id);
+    for (id, rels) in added_relationships {
+        if let Some(layer) = svc.layers.iter_mut().find(|l| l.id == id) {
+            layer.relationships.extend(rels);
+        }
+    }
     Ok(answer)
+}
+
+/// The relationships of an `addToDefinition` entry that names an existing layer by `id` and
+/// carries nothing but `relationships` (how relationships are added between existing layers;
+/// Esri's `clone_items` does this after creating the layers).
+fn relationships_only(v: &Value) -> Option<Vec<Value>> {
+    let m = v.as_object()?;
+    let rels = m.get("relationships")?.as_array()?;
+    m.keys()
+        .all(|k| k == "id" || k == "relationships")
+        .then(|| rels.clone())
 }
 
 /// `deleteFromDefinition` with `{"layers":[{"id":0}],"tables":[…]}` → `{"success":true}`.

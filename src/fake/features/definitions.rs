@@ -349,3 +349,28 @@ pub(crate) fn sources(services: &[Service], svc: &Service, services_url: &str) -
     }
     json!({"currentVersion": CURRENT_VERSION, "services": list})
 }
+
+/// `GET {view service}/{layer}/sources?f=json`: the source layer a view layer reads from, under
+/// `layers` (or under `tables` alone for a table), with `name`, `type`, `url` (the source
+/// layer's URL) and `serviceItemId`, as Esri's `clone_items` reads it.
+pub(crate) fn layer_sources(services: &[Service], layer: &Layer, services_url: &str) -> Value {
+    let mut key = "layers";
+    let mut list: Vec<Value> = Vec::new();
+    if let Some(src) = &layer.view_source
+        && let Some(source) = find(services, &src.service)
+        && let Some(source_layer) = source.layer(src.layer_id)
+    {
+        let table = !source_layer.is_feature_layer();
+        if table {
+            key = "tables";
+        }
+        list.push(json!({"name": source_layer.name,
+            "type": if table { "Table" } else { "Feature Layer" },
+            "url": format!("{services_url}/{}/FeatureServer/{}", source.name, source_layer.id),
+            "serviceItemId": source.item_id}));
+    }
+    let mut m = Map::new();
+    m.insert("currentVersion".into(), json!(CURRENT_VERSION));
+    m.insert(key.into(), Value::Array(list));
+    Value::Object(m)
+}

@@ -180,6 +180,14 @@ fn dispatch(
             &definitions::sources(&services, svc, &services_url),
             format,
         )),
+        [id, op] if op.eq_ignore_ascii_case("sources") && svc.is_view() => {
+            let l = layer_of(id)?;
+            Ok(render(
+                &l.name,
+                &definitions::layer_sources(&services, l, &services_url),
+                format,
+            ))
+        }
         [id] if id.parse::<i64>().is_ok() => {
             let l = layer_of(id)?;
             Ok(render(
