@@ -1,6 +1,7 @@
 //! The job layer from both fronts: a TUI scan with a failed item counts it once (the executor
 //! used to report every failure a second time after the engine had), and the CLI prints the
-//! very summary the TUI shows for the same scan of the same org. Expected counts come from
+//! very summary the TUI shows for the same scan of the same org; the same for a verify of a
+//! snapshot with one damaged archive. Expected counts come from
 //! the fake org's items, not from what the engine reported.
 
 mod common;
@@ -10,6 +11,8 @@ use std::time::Duration;
 use agol_tui::app::effect::Effect;
 use agol_tui::app::jobs::{Job, JobId, JobKind, JobState};
 use agol_tui::app::msg::Msg;
+use agol_tui::engine::archive::destination::Destination;
+use agol_tui::engine::archive::manifest::Outcome;
 use agol_tui::fake::FakePortal;
 use agol_tui::tui::executor::{Connection, Executor, SignInTarget};
 use agol_tui::tui::runtime::Channels;
@@ -22,25 +25,32 @@ async fn connection(fake: &FakePortal) -> Connection {
 
 /// Runs one TUI scan of every item into `out` and folds its messages into a job row.
 async fn tui_scan(fake: &FakePortal, out: &std::path::Path) -> Job {
+    let effect = Effect::Scan {
+        job: JobId(1),
+        ids: Vec::new(),
+        out: out.to_path_buf(),
+    };
+    tui_job(Some(connection(fake).await), JobKind::Scan, effect).await
+}
+
+/// Runs job 1 through the TUI's executor and folds its messages into a job row, as the loop
+/// does.
+async fn tui_job(conn: Option<Connection>, kind: JobKind, effect: Effect) -> Job {
     let mut ch = Channels::new();
     let mut exec = Executor::new(
         ch.tx.clone(),
         ch.coalescer.clone(),
-        Some(connection(fake).await),
+        conn,
         SignInTarget::default(),
         2,
     );
     let id = JobId(1);
-    let mut job = Job::new(id, JobKind::Scan, "scan".into(), Duration::ZERO);
-    exec.run(Effect::Scan {
-        job: id,
-        ids: Vec::new(),
-        out: out.to_path_buf(),
-    });
+    let mut job = Job::new(id, kind, kind.name().into(), Duration::ZERO);
+    exec.run(effect);
     loop {
         let msg = tokio::time::timeout(Duration::from_secs(60), ch.rx.recv())
             .await
-            .expect("the scan did not end within 60 s")
+            .expect("the job did not end within 60 s")
             .expect("channel closed");
         match msg {
             Msg::Job { job: j, event } if j == id => job.apply(event),
@@ -113,4 +123,84 @@ async fn a_tui_scan_with_a_failed_item_counts_it_once_and_the_cli_prints_the_sam
         1,
         "one warning for the one failed item:\n{stderr}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tui_verify_of_a_damaged_snapshot_shows_the_damaged_item_and_the_cli_the_same_summary() {
+    let fake = common::fake().await;
+    let dir = tempfile::tempdir().unwrap();
+    let dest = dir.path().join("backups");
+    let dest_s = dest.to_str().unwrap();
+    let output = common::run(common::agol(
+        &fake,
+        dir.path(),
+        &["backup", "--all", "--dest", dest_s],
+    ))
+    .await;
+    // The sample org's Code Attachment answers 500 on purpose (a data quirk): exit 3, the
+    // other items are archived.
+    assert_eq!(
+        output.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let destination = Destination::open_existing(&dest).unwrap();
+    let snap = destination.snapshot(None).unwrap();
+    let manifest = snap.manifest().unwrap();
+    let archived: Vec<_> = manifest
+        .items
+        .iter()
+        .filter(|i| i.outcome == Outcome::Ok)
+        .collect();
+    // Flip one byte in the middle of one item's archive.
+    let victim = archived
+        .iter()
+        .find(|i| i.archive.is_some())
+        .expect("an archived item");
+    let path = snap.dir.join(victim.archive.as_ref().unwrap());
+    let mut bytes = std::fs::read(&path).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0xff;
+    std::fs::write(&path, bytes).unwrap();
+
+    let job = tui_job(
+        None,
+        JobKind::Verify,
+        Effect::Verify {
+            job: JobId(1),
+            dest: dest.clone(),
+        },
+    )
+    .await;
+    assert_eq!(job.state, JobState::Done, "{:?}", job.summary);
+    let n = archived.len() as u64;
+    assert_eq!(job.total, Some(n));
+    assert_eq!(
+        (job.failed(), job.tally.ended()),
+        (1, n),
+        "one damaged archive of {n}"
+    );
+    assert_eq!(job.failures()[0].id, victim.id);
+    assert_eq!(job.failures()[0].title, victim.title);
+    let tui_summary = job.summary.clone().unwrap();
+    assert_eq!(
+        tui_summary,
+        format!(
+            "snapshot {}: {n} archives checked, 1 damaged or missing",
+            snap.id
+        )
+    );
+
+    let output = common::run(common::agol(
+        &fake,
+        dir.path(),
+        &["verify", "--dest", dest_s],
+    ))
+    .await;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(stdout.lines().any(|l| l == tui_summary), "{stdout}");
+    assert_eq!(stdout.matches("DAMAGED").count(), 1, "{stdout}");
+    assert!(stdout.contains(&victim.id), "{stdout}");
 }

@@ -107,6 +107,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "engine::jobs",
         &[
+            "engine::archive",
             "engine::scan",
             "engine::inventory",
             "engine::selection",

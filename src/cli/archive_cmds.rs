@@ -7,7 +7,7 @@ use clap::Args;
 use super::{CliError, EXIT_FAILURE, EXIT_OK};
 use crate::engine::archive::destination::Destination;
 use crate::engine::archive::prune::{KeepPolicy, prune};
-use crate::engine::archive::verify::verify_and_record;
+use crate::engine::jobs::{VerifyJob, run_verify};
 
 /// `snapshots` arguments.
 #[derive(Debug, Args)]
@@ -99,27 +99,21 @@ pub fn snapshots(args: &SnapshotsArgs) -> Result<i32, CliError> {
 
 /// Verifies one or all snapshots; exit 1 on any damage.
 pub fn verify(args: &VerifyArgs) -> Result<i32, CliError> {
-    let dest = Destination::open_existing(&args.dest)?;
-    let targets = if args.all {
-        dest.snapshots()
-    } else {
-        vec![dest.snapshot(args.snapshot.as_deref())?]
+    let job = VerifyJob {
+        dest: args.dest.clone(),
+        snapshot: args.snapshot.clone(),
+        all: args.all,
     };
-    let mut damaged = 0;
-    for s in targets {
-        let report = verify_and_record(&dest, &s)?;
-        for p in &report.problems {
-            crate::safe_println!("DAMAGED {} {} ({}): {}", s.id, p.title, p.id, p.problem);
-        }
-        damaged += report.problems.len();
-        crate::safe_println!(
-            "snapshot {}: {} archives checked, {} damaged or missing",
-            s.id,
-            report.checked,
-            report.problems.len()
-        );
+    let summary = run_verify(&job, &crate::engine::progress::NullSink)?;
+    for line in summary.item_lines() {
+        crate::safe_println!("{line}");
     }
-    Ok(if damaged == 0 { EXIT_OK } else { EXIT_FAILURE })
+    crate::safe_println!("{summary}");
+    Ok(if summary.has_failures() {
+        EXIT_FAILURE
+    } else {
+        EXIT_OK
+    })
 }
 
 /// `verify --drill`: restores the snapshot into the built-in empty org and compares.

@@ -70,8 +70,8 @@ pub async fn run(cli: &Cli, args: &ScanArgs) -> Result<i32, CliError> {
     let result = run_scan(&client, &me, &job, &sink).await;
     sink.finish();
     let summary = result.map_err(EngineError::from)?;
-    for (id, reason) in summary.tally.failures() {
-        crate::safe_eprintln!("warning: details of item {id} could not be read: {reason}");
+    for line in summary.item_lines() {
+        crate::safe_eprintln!("{line}");
     }
     crate::safe_eprintln!("{summary}");
     Ok(if summary.has_failures() {

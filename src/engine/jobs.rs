@@ -9,6 +9,9 @@ use std::path::{Path, PathBuf};
 use crate::client::Client;
 use crate::client::models::User;
 
+use super::archive::destination::Destination;
+use super::archive::error::ArchiveError;
+use super::archive::verify::{Problem, verify_and_record_reporting};
 use super::inventory;
 use super::progress::{ProgressSink, Tally, TallySink};
 use super::scan::{ScanOptions, scan};
@@ -49,9 +52,25 @@ pub struct JobSummary {
     pub detail: Detail,
 }
 
+/// One snapshot's verify.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VerifiedSnapshot {
+    /// Snapshot id.
+    pub id: String,
+    /// Archives checked.
+    pub checked: usize,
+    /// One per damaged or missing archive.
+    pub problems: Vec<Problem>,
+}
+
 /// What a job produced, by kind.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Detail {
+    /// A verify re-hashed and opened every archive of one or more snapshots.
+    Verify {
+        /// What each snapshot verified showed, oldest first.
+        snapshots: Vec<VerifiedSnapshot>,
+    },
     /// A scan wrote an inventory.
     Scan {
         /// Rows written (one per listed item, failed ones with listing data only).
@@ -66,12 +85,38 @@ impl JobSummary {
     pub fn kind(&self) -> JobKind {
         match self.detail {
             Detail::Scan { .. } => JobKind::Scan,
+            Detail::Verify { .. } => JobKind::Verify,
         }
     }
 
     /// True when some item failed (the CLI exits 3, the TUI marks the job).
     pub fn has_failures(&self) -> bool {
-        self.tally.failed() > 0
+        let damaged = match &self.detail {
+            Detail::Verify { snapshots } => snapshots.iter().any(|s| !s.problems.is_empty()),
+            Detail::Scan { .. } => false,
+        };
+        damaged || self.tally.failed() > 0
+    }
+
+    /// One line per item that failed or is damaged, for the CLI's output and the TUI's log.
+    pub fn item_lines(&self) -> Vec<String> {
+        match &self.detail {
+            Detail::Verify { snapshots } => snapshots
+                .iter()
+                .flat_map(|s| {
+                    s.problems
+                        .iter()
+                        .map(|p| format!("DAMAGED {} {} ({}): {}", s.id, p.title, p.id, p.problem))
+                })
+                .collect(),
+            Detail::Scan { .. } => self
+                .tally
+                .failures()
+                .map(|(id, reason)| {
+                    format!("warning: details of item {id} could not be read: {reason}")
+                })
+                .collect(),
+        }
     }
 }
 
@@ -88,6 +133,20 @@ impl fmt::Display for JobSummary {
                 t.failed(),
                 out.display()
             )?,
+            Detail::Verify { snapshots } => {
+                for (n, s) in snapshots.iter().enumerate() {
+                    if n > 0 {
+                        f.write_str("\n")?;
+                    }
+                    write!(
+                        f,
+                        "snapshot {}: {} archives checked, {} damaged or missing",
+                        s.id,
+                        s.checked,
+                        s.problems.len()
+                    )?;
+                }
+            }
         }
         if t.cancelled {
             f.write_str(" (cancelled)")?;
@@ -170,5 +229,41 @@ fn read_index(
     inventory::read_index(path).map_err(|reason| JobError::BadIndex {
         path: path.to_path_buf(),
         reason,
+    })
+}
+
+/// A verify job: which destination and which snapshots.
+#[derive(Debug, Clone)]
+pub struct VerifyJob {
+    /// The destination directory.
+    pub dest: PathBuf,
+    /// One snapshot (`None`: the latest), unless `all`.
+    pub snapshot: Option<String>,
+    /// Every snapshot, oldest first.
+    pub all: bool,
+}
+
+/// Verifies the snapshots and records the damage found, so the next backup fetches those
+/// items again. Damage is the summary's, not an error; an unusable destination is.
+pub fn run_verify(job: &VerifyJob, sink: &dyn ProgressSink) -> Result<JobSummary, ArchiveError> {
+    let dest = Destination::open_existing(&job.dest)?;
+    let targets = if job.all {
+        dest.snapshots()
+    } else {
+        vec![dest.snapshot(job.snapshot.as_deref())?]
+    };
+    let tally = TallySink::new(sink);
+    let mut snapshots = Vec::new();
+    for s in targets {
+        let report = verify_and_record_reporting(&dest, &s, &tally)?;
+        snapshots.push(VerifiedSnapshot {
+            id: s.id.clone(),
+            checked: report.checked,
+            problems: report.problems,
+        });
+    }
+    Ok(JobSummary {
+        tally: tally.tally(),
+        detail: Detail::Verify { snapshots },
     })
 }

@@ -25,10 +25,8 @@ use crate::client::{Client, Credentials, PortalUrl};
 use crate::config::save::{ProfileUpdate, save_profile};
 use crate::config::token_store::FileTokenStore;
 use crate::config::{AuthMethod, paths};
-use crate::engine::archive::destination::Destination;
-use crate::engine::archive::verify::verify_and_record;
 use crate::engine::backup::run::{BackupOptions, run_backup_with};
-use crate::engine::jobs::{ScanJob, run_scan};
+use crate::engine::jobs::{ScanJob, VerifyJob, run_scan, run_verify};
 use crate::engine::selection::Selection;
 use crate::engine::tree::{ItemInfo, LoadRequest, Loaded};
 
@@ -346,34 +344,21 @@ impl Executor {
             }
             Effect::Verify { job, dest } => {
                 let tx = self.tx.clone();
+                let sink = ChannelSink::new(job, self.tx.clone(), self.coalescer.clone());
                 tokio::spawn(async move {
-                    let d = dest.clone();
+                    let verify = VerifyJob {
+                        dest,
+                        snapshot: None,
+                        all: false,
+                    };
+                    // Damaged archives are the job's failed items (drawn in its row and
+                    // logged); only an unusable destination fails the job itself.
                     let result = tokio::task::spawn_blocking(move || {
-                        let destination = Destination::open_existing(&d)?;
-                        let snap = destination.snapshot(None)?;
-                        let report = verify_and_record(&destination, &snap)?;
-                        for p in &report.problems {
-                            tracing::warn!(
-                                "verify {}: {} ({}): {}",
-                                snap.id,
-                                p.title,
-                                p.id,
-                                p.problem
-                            );
+                        let summary = run_verify(&verify, &sink).map_err(|e| e.to_string())?;
+                        for line in summary.item_lines() {
+                            tracing::warn!("verify: {line}");
                         }
-                        if report.problems.is_empty() {
-                            Ok(format!(
-                                "snapshot {}: {} archives verified, all good",
-                                snap.id, report.checked
-                            ))
-                        } else {
-                            Err(format!(
-                                "snapshot {}: {} of {} archives damaged (see the log)",
-                                snap.id,
-                                report.problems.len(),
-                                report.checked
-                            ))
-                        }
+                        Ok(summary.to_string())
                     })
                     .await
                     .unwrap_or_else(|e| Err(format!("verify crashed: {e}")));

@@ -11,6 +11,7 @@ use super::error::ArchiveError;
 use super::hash_cache::hash_reader;
 use super::inside::open_archive;
 use super::manifest::{Manifest, Outcome};
+use crate::engine::progress::{JobEvent, NullSink, ProgressSink};
 
 /// One damaged or missing archive.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,8 +40,18 @@ pub fn verify_and_record(
     dest: &Destination,
     snapshot: &SnapshotRef,
 ) -> Result<VerifyReport, ArchiveError> {
+    verify_and_record_reporting(dest, snapshot, &NullSink)
+}
+
+/// [`verify_and_record`], reporting each archive checked to `sink` (done, or failed with what
+/// is wrong).
+pub fn verify_and_record_reporting(
+    dest: &Destination,
+    snapshot: &SnapshotRef,
+    sink: &dyn ProgressSink,
+) -> Result<VerifyReport, ArchiveError> {
     let manifest: Manifest = snapshot.manifest()?;
-    let report = verify_manifest(snapshot, &manifest);
+    let report = verify_manifest(snapshot, &manifest, sink);
     DamageRecord::record_verify(dest.root(), snapshot, &manifest, &report.problems).map_err(
         |source| ArchiveError::RecordDamage {
             damaged: report.problems.len(),
@@ -54,19 +65,41 @@ pub fn verify_and_record(
 /// Verifies one snapshot (nothing is recorded; see [`verify_and_record`]).
 pub fn verify_snapshot(snapshot: &SnapshotRef) -> Result<VerifyReport, ArchiveError> {
     let manifest: Manifest = snapshot.manifest()?;
-    Ok(verify_manifest(snapshot, &manifest))
+    Ok(verify_manifest(snapshot, &manifest, &NullSink))
 }
 
-fn verify_manifest(snapshot: &SnapshotRef, manifest: &Manifest) -> VerifyReport {
+fn verify_manifest(
+    snapshot: &SnapshotRef,
+    manifest: &Manifest,
+    sink: &dyn ProgressSink,
+) -> VerifyReport {
     let mut report = VerifyReport::default();
-    for item in manifest.items.iter().filter(|i| i.outcome == Outcome::Ok) {
+    let checked = manifest.items.iter().filter(|i| i.outcome == Outcome::Ok);
+    sink.event(JobEvent::Started {
+        total: checked.clone().count() as u64,
+    });
+    for item in checked {
         report.checked += 1;
-        if let Err(problem) = check_item(snapshot, item) {
-            report.problems.push(Problem {
+        sink.event(JobEvent::ItemStarted {
+            id: item.id.clone(),
+            title: item.title.clone(),
+        });
+        match check_item(snapshot, item) {
+            Ok(()) => sink.event(JobEvent::ItemDone {
                 id: item.id.clone(),
-                title: item.title.clone(),
-                problem: problem.to_string(),
-            });
+                reused: false,
+            }),
+            Err(problem) => {
+                sink.event(JobEvent::ItemFailed {
+                    id: item.id.clone(),
+                    reason: problem.to_string(),
+                });
+                report.problems.push(Problem {
+                    id: item.id.clone(),
+                    title: item.title.clone(),
+                    problem: problem.to_string(),
+                });
+            }
         }
     }
     report
