@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use agol_tui::engine::archive::manifest::Outcome;
 use agol_tui::engine::backup::run::BackupReport;
+use agol_tui::engine::drill::compare::PROPERTIES;
 use agol_tui::engine::progress::NullSink;
 use agol_tui::engine::restore::owners::OwnerMap;
 use agol_tui::engine::restore::plan::OnConflict;
@@ -22,25 +23,17 @@ use restore_common::*;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
-/// Item properties of issue point 3 compared as they are (after the id/host replacement).
-const PLAIN: &[&str] = &[
-    "title",
-    "type",
-    "description",
-    "snippet",
-    "tags",
-    "documentation",
-    "accessInformation",
-    "licenseInfo",
-    "culture",
-    "extent",
-    "spatialReference",
-    "categories",
-    "contentStatus",
-    "protected",
-    "name",
-    "access",
-];
+/// Item properties of issue point 3 compared as they are (after the id/host replacement): the
+/// drill comparator's list without the two compared after remapping below (`url`,
+/// `properties`), plus `name` and `access`.
+fn plain_properties() -> Vec<&'static str> {
+    PROPERTIES
+        .iter()
+        .copied()
+        .filter(|p| !["url", "properties"].contains(p))
+        .chain(["name", "access"])
+        .collect()
+}
 
 /// A's ids, portal origin and hosted-services base → B's: how a faithful restore must differ.
 struct Translate {
@@ -159,7 +152,7 @@ fn compare_with_source(
             a.item_folder_title(old),
             "{what}: folder"
         );
-        for k in PLAIN {
+        for k in &plain_properties() {
             if *k == "contentStatus" && expect.status_may_drop.contains(old) {
                 continue;
             }

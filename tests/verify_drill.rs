@@ -79,6 +79,25 @@ fn find(m: &Manifest, pred: impl Fn(&ManifestItem) -> bool) -> &ManifestItem {
     m.items.iter().find(|i| pred(i)).expect("such an item")
 }
 
+/// The first item `item` accepts that has a part `part` accepts, with that part's name.
+fn item_with_part(
+    m: &Manifest,
+    item: impl Fn(&ManifestItem) -> bool,
+    part: impl Fn(&str) -> bool,
+) -> (&ManifestItem, String) {
+    let found = find(m, |i| item(i) && i.parts.iter().any(|p| part(p)));
+    let name = found.parts.iter().find(|p| part(p)).unwrap().clone();
+    (found, name)
+}
+
+/// Rewrites `item`'s archive in `snap` without the entry `part`.
+fn remove_part(snap: &Snapshot, item: &ManifestItem, part: &str) {
+    rewrite_archive(
+        &snap.dir.join(item.archive.as_ref().unwrap()),
+        |name, data| (name != part).then_some(data),
+    );
+}
+
 fn assert_named(report: &DrillReport, item: &ManifestItem, part: &str) {
     assert!(
         report
@@ -112,46 +131,26 @@ async fn drill_passes_on_a_complete_snapshot_and_names_each_damage() {
     let bad = tempfile::tempdir().unwrap();
     copy_dir(good.path(), bad.path());
     let snap = latest(bad.path());
-    let with_resource = find(&snap.manifest, |i| {
-        i.parts.iter().any(|p| p.starts_with("resources/"))
-    });
-    let resource = with_resource
-        .parts
-        .iter()
-        .find(|p| p.starts_with("resources/"))
-        .unwrap()
-        .clone();
-    rewrite_archive(
-        &snap.dir.join(with_resource.archive.as_ref().unwrap()),
-        |name, data| (name != resource).then_some(data),
-    );
+    let (with_resource, resource) =
+        item_with_part(&snap.manifest, |_| true, |p| p.starts_with("resources/"));
+    remove_part(&snap, with_resource, &resource);
 
-    let with_attachments = find(&snap.manifest, |i| {
-        i.item_type == "Feature Service" && i.attachment_counts.values().any(|n| *n > 0)
-    });
-    let attachment = with_attachments
-        .parts
-        .iter()
-        .find(|p| p.contains("/attachments/"))
-        .unwrap()
-        .clone();
-    rewrite_archive(
-        &snap.dir.join(with_attachments.archive.as_ref().unwrap()),
-        |name, data| (name != attachment).then_some(data),
+    let (with_attachments, attachment) = item_with_part(
+        &snap.manifest,
+        |i| i.item_type == "Feature Service" && i.attachment_counts.values().any(|n| *n > 0),
+        |p| p.contains("/attachments/"),
     );
+    remove_part(&snap, with_attachments, &attachment);
 
-    let with_features = find(&snap.manifest, |i| {
-        i.item_type == "Feature Service"
-            && i.id != with_attachments.id
-            && i.feature_counts.values().any(|n| *n > 2)
-            && i.parts.iter().any(|p| p.ends_with(".features.json"))
-    });
-    let features = with_features
-        .parts
-        .iter()
-        .find(|p| p.ends_with(".features.json"))
-        .unwrap()
-        .clone();
+    let (with_features, features) = item_with_part(
+        &snap.manifest,
+        |i| {
+            i.item_type == "Feature Service"
+                && i.id != with_attachments.id
+                && i.feature_counts.values().any(|n| *n > 2)
+        },
+        |p| p.ends_with(".features.json"),
+    );
     rewrite_archive(
         &snap.dir.join(with_features.archive.as_ref().unwrap()),
         |name, data| {
@@ -216,19 +215,9 @@ async fn verify_drill_cli_exits_0_when_whole_and_1_naming_the_item_when_damaged(
     assert!(stdout.contains("everything came back"), "{stdout}");
 
     let snap = latest(dest.path());
-    let with_resource = find(&snap.manifest, |i| {
-        i.parts.iter().any(|p| p.starts_with("resources/"))
-    });
-    let resource = with_resource
-        .parts
-        .iter()
-        .find(|p| p.starts_with("resources/"))
-        .unwrap()
-        .clone();
-    rewrite_archive(
-        &snap.dir.join(with_resource.archive.as_ref().unwrap()),
-        |name, data| (name != resource).then_some(data),
-    );
+    let (with_resource, resource) =
+        item_with_part(&snap.manifest, |_| true, |p| p.starts_with("resources/"));
+    remove_part(&snap, with_resource, &resource);
     let out = run(dest.path());
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
