@@ -58,6 +58,18 @@ async fn fetch(
     (result, entries)
 }
 
+/// A fake over HTTPS and its admin, signed in.
+async fn tls_admin() -> (FakePortal, Client) {
+    let fake = common::fake_with(FakeConfig {
+        tls: true,
+        ..FakeConfig::default()
+    })
+    .await;
+    let client = common::admin(&fake);
+    client.sign_in().await.unwrap();
+    (fake, client)
+}
+
 fn item_of_type(fake: &FakePortal, ty: &str, title: &str) -> String {
     fake.items()
         .into_iter()
@@ -134,13 +146,7 @@ async fn redirects_that_lead_nowhere_and_html_pages_are_errors_not_data() {
 
 #[tokio::test]
 async fn a_body_cut_over_tls_is_retried() {
-    let fake = common::fake_with(FakeConfig {
-        tls: true,
-        ..FakeConfig::default()
-    })
-    .await;
-    let client = common::admin(&fake);
-    client.sign_in().await.unwrap();
+    let (fake, client) = tls_admin().await;
     fake.cut_next_body(1);
     let me = client
         .portal_self()
@@ -160,13 +166,7 @@ async fn a_body_cut_over_tls_is_retried() {
 
 #[tokio::test]
 async fn a_body_cut_over_tls_is_a_retryable_transport_error() {
-    let fake = common::fake_with(FakeConfig {
-        tls: true,
-        ..FakeConfig::default()
-    })
-    .await;
-    let client = common::admin(&fake);
-    client.sign_in().await.unwrap();
+    let (fake, client) = tls_admin().await;
     fake.cut_next_body(20);
     let err = client.portal_self().await.unwrap_err();
     assert!(
