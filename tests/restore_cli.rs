@@ -3,7 +3,21 @@
 
 mod common;
 
-use agol_tui::fake::sample;
+use agol_tui::fake::{FakePortal, sample};
+
+/// The sample org backed up by the binary into a temp home, and an empty target org.
+async fn backed_up_source_and_empty_target() -> (
+    FakePortal,
+    FakePortal,
+    tempfile::TempDir,
+    std::path::PathBuf,
+) {
+    let a = common::fake().await;
+    let b = common::empty_fake().await;
+    let home = tempfile::tempdir().unwrap();
+    let (dest, _) = common::backup_all_with_binary(&a, home.path(), &[]).await;
+    (a, b, home, dest)
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dry_run_prints_the_plan_and_usage_errors_exit_2() {
@@ -75,10 +89,7 @@ async fn dry_run_prints_the_plan_and_usage_errors_exit_2() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn restore_into_another_portal_under_another_owner_and_a_new_folder() {
-    let a = common::fake().await;
-    let b = common::empty_fake().await;
-    let home = tempfile::tempdir().unwrap();
-    let (dest, _) = common::backup_all_with_binary(&a, home.path(), &[]).await;
+    let (a, b, home, dest) = backed_up_source_and_empty_target().await;
     let dest_s = dest.to_str().unwrap();
     let pdf = sample::item_id("pdf");
     let mut cmd = common::agol(
@@ -121,10 +132,7 @@ async fn restore_into_another_portal_under_another_owner_and_a_new_folder() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_partly_failed_restore_exits_3_and_keeps_what_was_restored() {
-    let a = common::fake().await;
-    let b = common::empty_fake().await;
-    let home = tempfile::tempdir().unwrap();
-    let (dest, _) = common::backup_all_with_binary(&a, home.path(), &[]).await;
+    let (a, b, home, dest) = backed_up_source_and_empty_target().await;
     let dest_s = dest.to_str().unwrap();
     // The first add is refused for good (HTTP 400); the next item goes through.
     b.fail_next_matching("/addItem", 1, 400);
@@ -148,10 +156,7 @@ async fn a_partly_failed_restore_exits_3_and_keeps_what_was_restored() {
 /// and `--help` say, and as `restore --package` does) and sends no write to the target.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_selection_plans_the_whole_snapshot_and_writes_nothing() {
-    let a = common::fake().await;
-    let b = common::empty_fake().await;
-    let home = tempfile::tempdir().unwrap();
-    let (dest, _) = common::backup_all_with_binary(&a, home.path(), &[]).await;
+    let (a, b, home, dest) = backed_up_source_and_empty_target().await;
     let dest_s = dest.to_str().unwrap();
     let manifest_path = std::fs::read_dir(dest.join("snapshots"))
         .unwrap()
