@@ -370,3 +370,70 @@ async fn view_layer_sources_and_relationships_added_to_existing_layers() {
         .await;
     assert!(refused.is_err(), "{refused:?}");
 }
+
+/// Esri's `clone_items(preserve_status=True)` sends `setContentStatus` as a GET with the token
+/// (ArcGIS API for Python 2.4) and fails the whole item when the portal refuses it.
+#[tokio::test]
+async fn set_content_status_is_answered_for_get_too() {
+    let fake = common::fake().await;
+    let client = common::admin(&fake);
+    let item = fake
+        .items()
+        .into_iter()
+        .find(|i| i.item_type == "Web Map")
+        .unwrap();
+    let url = client
+        .portal()
+        .sharing(&format!("content/items/{}/setContentStatus", item.id));
+    let answer: Value = client
+        .json(Call::get(url).param("status", "deprecated"))
+        .await
+        .unwrap();
+    assert_eq!(answer["success"], true, "{answer}");
+    let after: Value = client
+        .json(Call::get(
+            client
+                .portal()
+                .sharing(&format!("content/items/{}", item.id)),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(after["contentStatus"], "deprecated", "{after}");
+}
+
+/// Esri's `clone_items` reads `{portal}/apps/dashboards/build.json` (a static JSON file) and
+/// refuses dashboards whose data `version` is newer than its `version`; the fake answered 404
+/// HTML, which failed every dashboard with a JSON decode error.
+#[tokio::test]
+async fn dashboards_build_json_covers_the_sample_dashboards() {
+    let fake = common::fake().await;
+    let client = common::admin(&fake);
+    let build: Value = reqwest::get(format!("{}/apps/dashboards/build.json", fake.url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let version = build["version"].as_i64().expect("a numeric version");
+    let mut dashboards = 0;
+    for item in fake
+        .items()
+        .into_iter()
+        .filter(|i| i.item_type == "Dashboard")
+    {
+        let data: Value = client
+            .json(Call::get(
+                client
+                    .portal()
+                    .sharing(&format!("content/items/{}/data", item.id)),
+            ))
+            .await
+            .unwrap();
+        let v = data["version"]
+            .as_i64()
+            .expect("dashboard data is versioned");
+        assert!(v <= version, "{} has version {v} > {version}", item.title);
+        dashboards += 1;
+    }
+    assert!(dashboards >= 2);
+}

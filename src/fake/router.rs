@@ -19,6 +19,10 @@ fn r(path: &str) -> String {
 pub fn portal_router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route(R, any(info_routes::root))
+        .route(
+            "/apps/dashboards/build.json",
+            any(info_routes::dashboards_build),
+        )
         .route(&r("/"), any(info_routes::root))
         .route(&r("/info"), any(info_routes::info))
         .route(&r("/generateToken"), any(auth_routes::generate_token))

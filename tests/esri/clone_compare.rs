@@ -16,18 +16,20 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+use agol_tui::client::{Client, Credentials, PortalUrl, RetryPolicy};
 use agol_tui::engine::archive::manifest::{ManifestItem, Outcome};
 use agol_tui::engine::backup::run::BackupReport;
 use agol_tui::engine::drill::compare::{Comparison, Difference, Side, compare};
 use agol_tui::engine::restore::plan::OnConflict;
 use agol_tui::engine::restore::rewrite::Rewriter;
 use agol_tui::engine::restore::source::ItemArchive;
-use agol_tui::fake::{FakeConfig, FakePortal};
+use agol_tui::fake::{FakeConfig, FakePortal, sample};
+use secrecy::SecretString;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
 use crate::common;
-use crate::restore_common::{backup_all, options, restore};
+use crate::restore_common::{backup_all, backup_all_as, options, restore};
 
 /// The categories of issue 10 point 1, in its order.
 const CATEGORIES: &[&str] = &[
@@ -325,6 +327,21 @@ fn failing(diffs: &[Difference]) -> BTreeMap<&'static str, BTreeSet<String>> {
     out
 }
 
+/// The admin of `target`, also trusting `source`'s certificate: a copy may keep pointing at a
+/// service of the source org that is not hosted (the sample's registered `Public Trails`).
+fn admin_trusting(target: &FakePortal, source: &FakePortal) -> Client {
+    Client::builder(PortalUrl::parse(&target.url(), false).unwrap())
+        .ca_pem(target.ca_cert_pem().unwrap().into_bytes())
+        .ca_pem(source.ca_cert_pem().unwrap().into_bytes())
+        .retry(RetryPolicy::fast())
+        .credentials(Credentials::Password {
+            username: sample::ADMIN_USERNAME.into(),
+            password: SecretString::from(sample::ADMIN_PASSWORD.to_string()),
+        })
+        .build()
+        .unwrap()
+}
+
 fn tls_org(empty: bool) -> FakeConfig {
     FakeConfig {
         tls: true,
@@ -416,7 +433,7 @@ async fn esri_clone_items_is_no_more_faithful_than_agol_tui_restore() {
             detail: o.reason.clone().unwrap_or_default(),
         });
     }
-    let backup_b = backup_all(&b, &dir_b).await;
+    let backup_b = backup_all_as(&admin_trusting(&b, &a), &dir_b).await;
     let agol_remap = report.plan.remap.clone();
     extras(&agol_remap, &backup_b, &mut agol_found);
 
@@ -424,7 +441,7 @@ async fn esri_clone_items_is_no_more_faithful_than_agol_tui_restore() {
     // The fakes serve from this runtime's other workers while the script blocks this one.
     let log = tokio::task::block_in_place(|| run_esri_clone(&python, &a, &e, work.path()));
     println!("{log}");
-    let backup_e = backup_all(&e, &dir_e).await;
+    let backup_e = backup_all_as(&admin_trusting(&e, &a), &dir_e).await;
     let mut esri_found = Vec::new();
     let esri_remap = esri_remap(&a, &e, &backup_a, &backup_e, &mut esri_found);
 
