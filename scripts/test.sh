@@ -5,7 +5,7 @@
 # and the .contentexport exchange with Esri's client (scripts/esri-package.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo test --all-targets
+cargo test --workspace --all-targets
 bash scripts/tui-e2e.sh
 bash scripts/esri-referee.sh
 bash scripts/esri-package.sh

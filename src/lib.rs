@@ -12,7 +12,9 @@ pub mod cli;
 pub mod client;
 pub mod config;
 pub mod engine;
-pub mod fake;
+/// The built-in fake portal (the `fake` feature, on by default).
+#[cfg(feature = "fake")]
+pub use fake_portal as fake;
 pub mod keymap;
 pub mod safe_text;
 pub mod tui;

@@ -25,10 +25,19 @@ fn main() {
         .block_on(run());
 }
 
+/// The TUI runs without a subcommand, and in `demo`.
+fn opens_the_tui(cli: &Cli) -> bool {
+    #[cfg(feature = "fake")]
+    if matches!(cli.command, Some(cli::Command::Demo(_))) {
+        return true;
+    }
+    cli.command.is_none()
+}
+
 async fn run() {
     let _ = color_eyre::install();
     let cli = Cli::parse();
-    if matches!(cli.command, None | Some(cli::Command::Demo(_))) {
+    if opens_the_tui(&cli) {
         // The TUI owns the screen: logs go to the log pane and the log file only.
         cli::logging::init_tui();
     } else {

@@ -2,7 +2,8 @@
 //! name which. Every `crate::…` and `super::…` path in `src/` (code, `use` lines and doc links)
 //! is resolved to its unit — a top-level module, or a part of `engine` — and an import that the
 //! table does not allow is an upward arrow and fails the test, naming the file and line.
-//! Terminal crates stay out of the core layers.
+//! Terminal crates stay out of the core layers, and the fake portal's own crate
+//! (`crates/fake-portal`) stays below the product.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -461,6 +462,46 @@ fn core_layers_do_not_import_terminal_crates() {
         checked += 1;
     }
     assert!(checked > 10);
+}
+
+/// The fake portal is its own crate (`crates/fake-portal`) below the product: the product
+/// names it (behind the default `fake` feature), never the other way round, and it names no
+/// terminal crate.
+#[test]
+fn the_fake_portal_crate_stays_below_the_product() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/fake-portal");
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    let deps: Vec<&str> = manifest
+        .split("\n[")
+        .filter(|section| {
+            section.starts_with("dependencies]") || section.starts_with("dev-dependencies]")
+        })
+        .flat_map(|section| section.lines().skip(1))
+        .filter_map(|line| line.split('=').next())
+        .map(str::trim)
+        .filter(|name| !name.is_empty() && !name.starts_with('#'))
+        .collect();
+    assert!(
+        deps.contains(&"axum"),
+        "read the dependency names: {deps:?}"
+    );
+    for banned in ["agol-tui", "agol_tui", "ratatui", "crossterm", "tui-input"] {
+        assert!(
+            !deps.contains(&banned),
+            "the fake portal depends on {banned}"
+        );
+    }
+    let mut files = Vec::new();
+    rust_files(&root.join("src"), &mut files);
+    assert!(files.len() > 20, "the fake's sources: {}", files.len());
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        assert!(
+            !text.contains("agol_tui::"),
+            "{} names the product",
+            f.display()
+        );
+    }
 }
 
 #[test]

@@ -116,7 +116,16 @@ pub fn verify(args: &VerifyArgs) -> Result<i32, CliError> {
     })
 }
 
+/// `verify --drill` in a build without the built-in portal (the `fake` cargo feature).
+#[cfg(not(feature = "fake"))]
+pub async fn drill(_args: &VerifyArgs) -> Result<i32, CliError> {
+    Err(CliError::usage(
+        "verify --drill restores into the built-in empty org, which this agol-tui was built without; use a build with the default `fake` feature",
+    ))
+}
+
 /// `verify --drill`: restores the snapshot into the built-in empty org and compares.
+#[cfg(feature = "fake")]
 pub async fn drill(args: &VerifyArgs) -> Result<i32, CliError> {
     use crate::engine::drill::{DrillOptions, run_drill};
     let cancel = tokio_util::sync::CancellationToken::new();

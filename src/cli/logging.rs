@@ -40,7 +40,7 @@ fn install(verbose: u8, tui: bool) {
     });
     let pane_layer = tui.then(|| {
         crate::tui::log_layer::PaneLayer.with_filter(EnvFilter::new(
-            "debug,agol_tui::fake=warn,hyper=warn,hyper_util=warn,reqwest=warn,rustls=warn,h2=warn,tower=warn,axum=warn",
+            "debug,fake_portal=warn,hyper=warn,hyper_util=warn,reqwest=warn,rustls=warn,h2=warn,tower=warn,axum=warn",
         ))
     });
     let path = paths::log_file();

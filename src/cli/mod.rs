@@ -3,7 +3,9 @@
 pub mod archive_cmds;
 pub mod backup;
 pub mod connect;
+#[cfg(feature = "fake")]
 pub mod demo;
+#[cfg(feature = "fake")]
 pub mod demo_server;
 pub mod errors;
 pub mod export_package;
@@ -72,8 +74,10 @@ pub enum Command {
     /// Write a snapshot as an Esri .contentexport package.
     ExportPackage(export_package::ExportPackageArgs),
     /// Run agol-tui on the built-in sample portal (no account needed).
+    #[cfg(feature = "fake")]
     Demo(demo::DemoArgs),
     /// Serve the built-in sample portal and print its URL and credentials.
+    #[cfg(feature = "fake")]
     DemoServer(demo_server::DemoServerArgs),
 }
 
@@ -225,6 +229,7 @@ pub async fn run(cli: Cli) -> Result<i32, CliError> {
         Some(Command::Verify(args)) => archive_cmds::verify(args),
         Some(Command::Restore(args)) => restore::run(&cli, args).await,
         Some(Command::Prune(args)) => archive_cmds::prune_cmd(args),
+        #[cfg(feature = "fake")]
         Some(Command::Demo(args)) => {
             let keymap = match &cli.config {
                 Some(p) => crate::config::Config::load(p, true)?.keymap(),
@@ -236,6 +241,7 @@ pub async fn run(cli: Cli) -> Result<i32, CliError> {
             };
             demo::run(args, keymap).await
         }
+        #[cfg(feature = "fake")]
         Some(Command::DemoServer(args)) => demo_server::run(args).await,
         Some(Command::Inspect(args)) => inspect::run(args),
         Some(Command::ExportPackage(args)) => export_package::run(args).await,

@@ -4,6 +4,8 @@
 
 pub mod archive;
 pub mod backup;
+/// The restore drill restores into the built-in fake org: only with the `fake` feature.
+#[cfg(feature = "fake")]
 pub mod drill;
 pub mod error;
 pub mod inventory;

@@ -2,8 +2,8 @@
 //! `Big_Layer`, and the mixed generated items.
 
 use super::*;
-use crate::fake::features::sample::{BIG_LAYER, BIG_LAYER_ITEM_ID};
-use crate::fake::{FakeConfig, FakePortal};
+use crate::features::sample::{BIG_LAYER, BIG_LAYER_ITEM_ID};
+use crate::{FakeConfig, FakePortal};
 use futures::StreamExt;
 use sha2::{Digest, Sha256};
 

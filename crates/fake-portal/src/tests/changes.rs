@@ -2,7 +2,7 @@
 //! item's `modified`), item deletion, item data replacement.
 
 use super::*;
-use crate::fake::features::sample as svc;
+use crate::features::sample as svc;
 
 /// GET a hosted-service resource (`rel` under the services root) as JSON.
 async fn service_json(p: &FakePortal, token: &str, rel: &str) -> Value {

@@ -1,7 +1,7 @@
 //! Tests of random fault ratios and cut bodies (what a dropped connection looks like).
 
 use super::*;
-use crate::fake::FaultRatios;
+use crate::FaultRatios;
 
 #[tokio::test]
 async fn cut_next_body_is_an_error_for_binary_and_json() {

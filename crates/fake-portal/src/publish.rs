@@ -11,7 +11,7 @@ use super::model::{ItemData, Relationship};
 use super::respond;
 use super::state::Shared;
 use super::write_auth::{acting_for, folder_of};
-use crate::fake::features::fgdb_payload;
+use crate::features::fgdb_payload;
 use axum::Extension;
 use axum::extract::{Path, State};
 use axum::response::Response;

@@ -1,5 +1,5 @@
 use super::*;
-use crate::fake::sample;
+use crate::sample;
 
 async fn get_with(p: &FakePortal, path: &str, token: &str) -> reqwest::Response {
     client()
@@ -36,7 +36,7 @@ async fn item_record_errors_and_data_quirks() {
         .await
         .unwrap();
     assert_eq!(v["error"]["code"], 403);
-    let hyd = crate::fake::features::sample::HYDRANTS_ITEM_ID;
+    let hyd = crate::features::sample::HYDRANTS_ITEM_ID;
     let v: Value = client()
         .post(format!("{}/content/items/{hyd}", p.sharing_url()))
         .bearer_auth(&t)
@@ -184,11 +184,11 @@ async fn resources_related_and_groups() {
     .unwrap();
     assert_eq!(v["total"], 1);
     assert_eq!(v["relatedItems"][0]["type"], "Code Attachment");
-    let fi = crate::fake::features::sample::FIELD_INSPECTIONS_ITEM_ID;
+    let fi = crate::features::sample::FIELD_INSPECTIONS_ITEM_ID;
     let v: Value = get_with(&p, &format!("/content/items/{fi}/relatedItems?f=json&relationshipTypes=Survey2Service&direction=reverse"), &t)
         .await.json().await.unwrap();
     assert_eq!(v["relatedItems"][0]["type"], "Form");
-    let hyd = crate::fake::features::sample::HYDRANTS_ITEM_ID;
+    let hyd = crate::features::sample::HYDRANTS_ITEM_ID;
     let pubt = p.issue_token(PUBLISHER_USERNAME);
     let v: Value = get_with(&p, &format!("/content/items/{hyd}/groups?f=json"), &pubt)
         .await
@@ -294,7 +294,7 @@ async fn user_content_paging_and_permissions() {
 async fn export_status_download_and_delete() {
     let p = portal().await;
     let t = p.issue_token(PUBLISHER_USERNAME);
-    let hyd = crate::fake::features::sample::HYDRANTS_ITEM_ID;
+    let hyd = crate::features::sample::HYDRANTS_ITEM_ID;
     let base = format!("{}/content/users/{PUBLISHER_USERNAME}", p.sharing_url());
     let v: Value = client()
         .post(format!("{base}/export"))
@@ -376,10 +376,7 @@ async fn export_status_download_and_delete() {
         ))
         .bearer_auth(&viewer)
         .form(&[
-            (
-                "itemId",
-                crate::fake::features::sample::HYDRANTS_VIEW_ITEM_ID,
-            ),
+            ("itemId", crate::features::sample::HYDRANTS_VIEW_ITEM_ID),
             ("exportFormat", "CSV"),
             ("f", "json"),
         ])

@@ -3,7 +3,7 @@
 
 use super::write_util::{empty, get, post, post_multipart};
 use super::*;
-use crate::fake::features::sample as svc;
+use crate::features::sample as svc;
 use std::io::Read;
 
 /// Exports `item` as "File Geodatabase" as the admin of `p`; returns the zip bytes.
@@ -264,7 +264,7 @@ async fn publish_errors_name_taken_foreign_fgdb_and_missing_name() {
     assert!(nameless["services"][0]["error"].is_object(), "{nameless}");
     let foreign = add_fgdb(
         &p,
-        crate::fake::seed_items::tiny_zip("Other.gdb/gdb", b"real gdb bytes").to_vec(),
+        crate::seed_items::tiny_zip("Other.gdb/gdb", b"real gdb bytes").to_vec(),
     )
     .await;
     let v = publish(&p, ADMIN_USERNAME, &foreign, r#"{"name":"Other"}"#).await;

@@ -1,7 +1,7 @@
 //! Tests of item export realism: formats, tags, the Extract rule, GeoJSON content, temp items.
 
 use super::*;
-use crate::fake::features::sample as svc;
+use crate::features::sample as svc;
 
 async fn export(p: &FakePortal, user: &str, token: &str, form: &[(&str, &str)]) -> Value {
     let mut f = form.to_vec();
@@ -102,7 +102,7 @@ async fn geojson_export_holds_the_layers_features() {
         .unwrap();
     let fc: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(fc["type"], "FeatureCollection");
-    let store = crate::fake::features::ServiceStore::sample_hosted(ORG_ID);
+    let store = crate::features::ServiceStore::sample_hosted(ORG_ID);
     let n = store.feature_count(svc::HYDRANTS, 0).unwrap();
     assert_eq!(fc["features"].as_array().unwrap().len(), n);
     assert_eq!(fc["features"][0]["geometry"]["type"], "Point");

@@ -125,7 +125,7 @@ pub(crate) fn feature_write(
     {
         return Some(reply(Err(forbidden()), params));
     }
-    let attachment = crate::fake::multipart::files(headers, body)
+    let attachment = crate::multipart::files(headers, body)
         .remove("attachment")
         .map(|p| {
             (

@@ -3,7 +3,7 @@
 
 use super::write_util::{bytes, empty, get, post, post_multipart};
 use super::{ADMIN_USERNAME, PUBLISHER_USERNAME, USER_USERNAME, portal};
-use crate::fake::sample::{EMPTY_ORG_ID, ORG_ID};
+use crate::sample::{EMPTY_ORG_ID, ORG_ID};
 
 #[tokio::test]
 async fn empty_org_has_users_and_groups_but_no_content() {
@@ -72,7 +72,7 @@ async fn add_item_in_a_new_folder_shows_up_everywhere() {
     assert_eq!(r["success"], true, "{r}");
     assert_eq!(r["folder"], fid.as_str());
     let id = r["id"].as_str().expect("id").to_string();
-    assert!(crate::fake::ids::is_item_id(&id));
+    assert!(crate::ids::is_item_id(&id));
 
     let it = get(
         &format!("{}/content/items/{id}", p.sharing_url()),
@@ -154,7 +154,7 @@ async fn file_items_update_info_resources_relationships_and_sharing() {
     let root = p.sharing_url();
     let base = format!("{root}/content/users/{PUBLISHER_USERNAME}");
     let pdf = b"%PDF-1.4 fake".to_vec();
-    let png = crate::fake::png::tiny_png().to_vec();
+    let png = crate::png::tiny_png().to_vec();
     let r = post_multipart(
         &format!("{base}/addItem"),
         &tok,

@@ -4,7 +4,7 @@
 
 use super::write_util::{get, post};
 use super::*;
-use crate::fake::features::sample as svc;
+use crate::features::sample as svc;
 
 fn admin_url(p: &FakePortal, service: &str) -> String {
     format!(

@@ -29,8 +29,8 @@ impl Params {
             for (k, v) in url::form_urlencoded::parse(body) {
                 map.insert(k.to_ascii_lowercase(), v.into_owned());
             }
-        } else if let Some(b) = crate::fake::multipart::boundary(ctype) {
-            for p in crate::fake::multipart::parts(body, &b) {
+        } else if let Some(b) = crate::multipart::boundary(ctype) {
+            for p in crate::multipart::parts(body, &b) {
                 if p.file_name.is_none() {
                     let v = String::from_utf8_lossy(&p.bytes).into_owned();
                     map.insert(p.name.to_ascii_lowercase(), v);

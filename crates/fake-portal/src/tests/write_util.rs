@@ -1,7 +1,7 @@
 //! Helpers for the write-side tests: an empty org, urlencoded and multipart POSTs.
 
 use super::client;
-use crate::fake::{FakeConfig, FakePortal};
+use crate::{FakeConfig, FakePortal};
 use serde_json::Value;
 
 /// A portal with the empty org (`enterprise` as given).

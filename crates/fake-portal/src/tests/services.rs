@@ -1,6 +1,6 @@
 use super::*;
-use crate::fake::Origin;
-use crate::fake::features::{ServiceStore, sample as svc};
+use crate::Origin;
+use crate::features::{ServiceStore, sample as svc};
 
 #[tokio::test]
 async fn service_items_match_the_services_and_tokens_flow_to_federated_only() {
